@@ -1,0 +1,1 @@
+"""The command line: argument parsing, passphrase sources, one handler per subcommand."""

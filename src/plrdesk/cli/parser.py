@@ -1,0 +1,99 @@
+"""The argument parser: one subcommand per operation, each with its own --help."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from plrdesk import __version__
+
+EPILOG = """\
+passphrases: --passphrase-file FILE (first line), or PLRDESK_PASSPHRASE, or a hidden prompt.
+A new passphrase comes from PLRDESK_NEW_PASSPHRASE (passwd) or the prompt, asked twice.
+
+exit codes: 0 ok, 1 other failure, 2 usage, 3 wrong passphrase,
+4 not a study file or damaged, 5 invalid input file.
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line (the usage text is in --help)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def build() -> Parser:
+    common = Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks on failure")
+    common.add_argument(
+        "--passphrase-file", type=Path, metavar="FILE", help="read the passphrase from FILE"
+    )
+    weak = Parser(add_help=False)
+    weak.add_argument(
+        "--allow-weak", action="store_true", help="accept a passphrase zxcvbn scores below 3"
+    )
+
+    parser = Parser(
+        prog="plrdesk",
+        description="plrdesk: an encrypted fieldwork desk for practitioner-researchers.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"plrdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def add(name: str, help_text: str, *parents: Parser) -> argparse.ArgumentParser:
+        parser_parents = [common, *parents]
+        return sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            parents=parser_parents,
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add("new", "create a new, empty, encrypted study file", weak)
+    p.add_argument("file", type=Path, metavar="FILE", help="the study file to create (.plr)")
+    p.add_argument("--title", required=True, help="the study's title")
+
+    p = add("info", "show a study's title and counts")
+    p.add_argument("file", type=Path, metavar="FILE")
+
+    p = add("import", "import a study-json-v1 file (all or nothing)", weak)
+    p.add_argument("file", type=Path, metavar="FILE", help="the study (created if missing)")
+    p.add_argument("data", type=Path, metavar="DATA.json")
+    p.add_argument(
+        "--merge", action="store_true", help="update records whose ref the study already has"
+    )
+
+    p = add("dump", "write the whole study as study-json-v1 (plain text: identifiable!)")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="DATA.json", help="'-' for stdout")
+    p.add_argument("--yes", action="store_true", help="do not ask before writing plaintext")
+
+    p = add("passwd", "change a study's passphrase (re-encrypts every page)", weak)
+    p.add_argument("file", type=Path, metavar="FILE")
+
+    p = add("backup", "write an encrypted copy of a study (same passphrase)")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("dest", type=Path, metavar="DEST")
+
+    p = add("check", "check a study's pages and encryption (integrity and HMACs)")
+    p.add_argument("file", type=Path, metavar="FILE")
+
+    p = add("withdraw", "withdraw a participant from every count, quote and export")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("ref", metavar="REF", help="the participant's ref, e.g. C3")
+    p.add_argument("--reason", help="why (kept in the study, never exported)")
+    p.add_argument(
+        "--erase",
+        action="store_true",
+        help="also delete everything they said or signed, then compact the file",
+    )
+
+    p = add("demo", "create a fictional demo study of the typical shape", weak)
+    p.add_argument("file", type=Path, metavar="FILE")
+    return parser

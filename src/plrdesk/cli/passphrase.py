@@ -1,0 +1,86 @@
+"""Where passphrases come from: --passphrase-file, the environment, or a hidden prompt.
+
+A passphrase is never written anywhere, never logged and never kept after the study is
+open (SQLCipher holds the derived key, not the passphrase).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from plrdesk.cli.exit_codes import CliError, Exit
+
+ENV_PASSPHRASE = "PLRDESK_PASSPHRASE"
+ENV_NEW_PASSPHRASE = "PLRDESK_NEW_PASSPHRASE"
+MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable: moderate protection from offline attack"
+
+
+def _from_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(
+            Exit.USAGE, f"{path}: cannot read the passphrase file ({exc.strerror})"
+        ) from None
+    passphrase = text.splitlines()[0] if text else ""
+    if not passphrase:
+        raise CliError(Exit.USAGE, f"{path}: the passphrase file is empty")
+    return passphrase
+
+
+def existing(passphrase_file: Path | None, what: str) -> str:
+    """The passphrase of an existing study."""
+    if passphrase_file is not None:
+        return _from_file(passphrase_file)
+    if os.environ.get(ENV_PASSPHRASE):
+        return os.environ[ENV_PASSPHRASE]
+    return _prompt(f"Passphrase for {what}: ")
+
+
+def new(passphrase_file: Path | None, *, allow_weak: bool, env: str = ENV_PASSPHRASE) -> str:
+    """A passphrase for a new study or key: asked twice at a prompt, checked for strength."""
+    if passphrase_file is not None:
+        passphrase = _from_file(passphrase_file)
+    elif os.environ.get(env):
+        passphrase = os.environ[env]
+    else:
+        passphrase = _prompt("New passphrase: ")
+        if _prompt("Type it again: ") != passphrase:
+            raise CliError(Exit.USAGE, "the two passphrases differ; nothing was changed")
+    check_strength(passphrase, allow_weak=allow_weak)
+    return passphrase
+
+
+def strength(passphrase: str) -> tuple[int, str]:
+    """zxcvbn's score (0-4) and its main piece of advice."""
+    from zxcvbn import zxcvbn
+
+    result = zxcvbn(passphrase[:100])  # zxcvbn is slow on very long input; 100 chars suffice
+    feedback = result.get("feedback", {})
+    advice = feedback.get("warning") or " ".join(feedback.get("suggestions", []))
+    return int(result["score"]), str(advice)
+
+
+def check_strength(passphrase: str, *, allow_weak: bool) -> None:
+    if allow_weak:
+        return
+    score, advice = strength(passphrase)
+    if score < MIN_SCORE:
+        hint = f" ({advice.rstrip('.')})" if advice else ""
+        raise CliError(
+            Exit.USAGE,
+            f"passphrase too weak: strength {score} of 4, need {MIN_SCORE}{hint};"
+            " use a few unrelated words, or --allow-weak",
+        )
+
+
+def _prompt(label: str) -> str:
+    try:
+        value = getpass.getpass(label)
+    except (EOFError, KeyboardInterrupt):
+        raise CliError(Exit.USAGE, "no passphrase given") from None
+    if not value:
+        raise CliError(Exit.USAGE, "no passphrase given")
+    return value

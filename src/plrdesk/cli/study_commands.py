@@ -1,0 +1,226 @@
+"""Handlers for the study subcommands: new, info, import, dump, passwd, backup, check,
+withdraw, demo. Each returns an exit code or raises CliError."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from plrdesk import shipped
+from plrdesk.cli import passphrase as pp
+from plrdesk.cli.exit_codes import CliError, Exit
+from plrdesk.interchange.errors import InvalidDocument
+from plrdesk.storage import errors as storage_errors
+from plrdesk.storage.study_file import StudyFile
+
+
+def say(message: str) -> None:
+    print(message)  # noqa: T201 - command output
+
+
+def classify(exc: BaseException) -> tuple[Exit, str]:
+    """An exception as (exit code, one-line message)."""
+    if isinstance(exc, storage_errors.WrongPassphrase):
+        return Exit.WRONG_PASSPHRASE, str(exc)
+    if isinstance(exc, storage_errors.NotAStudyFile | storage_errors.NotSQLCipher):
+        return Exit.NOT_A_STUDY, str(exc)
+    if isinstance(exc, storage_errors.StudyExists):
+        return Exit.USAGE, str(exc)
+    if isinstance(exc, InvalidDocument):
+        return Exit.INVALID_INPUT, str(exc)
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return Exit.FAILURE, f"{where}{exc.strerror or exc}"
+    return Exit.FAILURE, f"unexpected error ({type(exc).__name__}); run again with --debug"
+
+
+@contextmanager
+def opened(args: argparse.Namespace) -> Iterator[StudyFile]:
+    path: Path = args.file
+    if not path.exists():
+        raise CliError(Exit.NOT_A_STUDY, f"{path}: no such file")
+    secret = pp.existing(args.passphrase_file, str(path))
+    with StudyFile.open(path, secret) as study:
+        yield study
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(f".{path.name}.partial")
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        candidate.unlink(missing_ok=True)
+
+
+@contextmanager
+def creating(path: Path, secret: str, title: str) -> Iterator[StudyFile]:
+    """Build a new study under a temporary name; it appears at `path` only when complete."""
+    if path.exists():
+        raise CliError(Exit.USAGE, f"{path}: a file already exists there; choose another name")
+    partial = _partial(path)
+    _remove_with_sidecars(partial)
+    try:
+        study = StudyFile.create(partial, secret, title=title)
+        try:
+            yield study
+        finally:
+            study.close()
+        os.replace(partial, path)
+    finally:
+        _remove_with_sidecars(partial)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    secret = pp.new(args.passphrase_file, allow_weak=args.allow_weak)
+    with creating(args.file, secret, args.title):
+        pass
+    say(f"created {args.file}")
+    return Exit.OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from plrdesk.services.study_info import summarise
+
+    with opened(args) as study, study.transaction() as db:
+        for line in summarise(db, study.path):
+            say(line)
+    return Exit.OK
+
+
+def _read_document(path: Path) -> tuple[str, str]:
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except UnicodeDecodeError:
+        raise CliError(Exit.INVALID_INPUT, f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CliError(Exit.INVALID_INPUT, f"{path}: cannot read ({exc.strerror})") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from plrdesk.interchange.parse import parse_document
+    from plrdesk.services.study_import import import_document
+
+    text, source = _read_document(args.data)
+    doc = parse_document(text, source)
+    if args.file.exists():
+        with opened(args) as study, study.transaction() as db:
+            changes = import_document(db, doc, merge=args.merge, source=source)
+    else:
+        if doc.study is None:
+            raise InvalidDocument(source, "study", "a new study needs the `study` block")
+        from plrdesk.interchange import references
+
+        # Check everything before asking for a passphrase or creating a file.
+        references.check(doc, references.KnownRecords(), merge=False, source=source)
+        secret = pp.new(args.passphrase_file, allow_weak=args.allow_weak)
+        with creating(args.file, secret, doc.study.title) as study, study.transaction() as db:
+            changes = import_document(db, doc, merge=False, source=source, new_study=True)
+    counts = ", ".join(f"{n} {table}" for table, n in changes.counts().items() if table != "study")
+    say(f"imported into {args.file}: {counts or 'nothing new'}")
+    return Exit.OK
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    from plrdesk.services.study_dump import dump_document
+
+    to_stdout = args.output == "-"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError(
+                Exit.USAGE,
+                "a dump holds names and notes in plain text; confirm with --yes",
+            )
+        answer = input("A dump holds names and notes in plain text, unencrypted. Go on? [y/N] ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            raise CliError(Exit.FAILURE, "dump cancelled; nothing was written")
+    with opened(args) as study, study.transaction() as db:
+        document = dump_document(db)
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if to_stdout:
+        sys.stdout.write(text)
+        return Exit.OK
+    out = Path(args.output)
+    partial = _partial(out)
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    say(f"wrote {out} (plain text: keep it safe, delete it when done)")
+    return Exit.OK
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    with opened(args) as study:
+        secret = pp.new(None, allow_weak=args.allow_weak, env=pp.ENV_NEW_PASSPHRASE)
+        study.rekey(secret)
+    say(f"changed the passphrase of {args.file}; the old one no longer opens it")
+    return Exit.OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from plrdesk.storage.backups import backup_to
+
+    with opened(args) as study:
+        dest = backup_to(study, args.dest)
+    say(f"backed up to {dest} (encrypted, same passphrase)")
+    return Exit.OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with opened(args) as study:
+        problems = study.integrity_problems()
+    if problems:
+        raise CliError(
+            Exit.NOT_A_STUDY,
+            f"{args.file}: damaged: {problems[0]}"
+            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
+        )
+    say(f"{args.file}: ok (integrity and encryption checks passed)")
+    return Exit.OK
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    from plrdesk.services.withdrawal import UnknownParticipant, withdraw_participant
+
+    with opened(args) as study:
+        try:
+            with study.transaction() as db:
+                result = withdraw_participant(
+                    db, args.ref, on=dt.date.today(), reason=args.reason, erase=args.erase
+                )
+        except UnknownParticipant as exc:
+            raise CliError(Exit.USAGE, f"{args.file}: {exc}") from None
+        if args.erase:
+            study.vacuum()
+    if args.erase:
+        say(
+            f"withdrew {args.ref} and erased {result.entries_erased} entries and"
+            f" {result.consents_erased} consents; older backups still hold them"
+        )
+    else:
+        say(f"withdrew {args.ref}: they now leave every count, quote and export")
+    return Exit.OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from plrdesk.interchange.parse import parse_document
+    from plrdesk.services.study_import import import_document
+
+    source = shipped.demo_study_json()
+    doc = parse_document(source.read_text(encoding="utf-8"), str(source))
+    assert doc.study is not None
+    secret = pp.new(args.passphrase_file, allow_weak=args.allow_weak)
+    with creating(args.file, secret, doc.study.title) as study, study.transaction() as db:
+        import_document(db, doc, merge=False, source=str(source), new_study=True)
+    say(f"created the demo study {args.file} (fictional people only)")
+    return Exit.OK

@@ -1,0 +1,294 @@
+"""The study as typed SQLAlchemy 2 ORM models.
+
+Every table has a UUID primary key so studies kept on several laptops can later be
+merged. Rows that the interchange format (study-json-v1) points at also keep their
+file `ref`, unique per study, so a dump reproduces the labels it was imported with.
+Child rows (call attempts, entries, codings) keep a `position` so a dump lists them
+in the order they were recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.ext.orderinglist import ordering_list
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from plrdesk.domain.ids import new_id
+from plrdesk.domain.types import AwareDateTime
+
+JsonValue = Any
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        uuid.UUID: Uuid(as_uuid=True),
+        dt.datetime: AwareDateTime(),
+        dt.date: Date(),
+    }
+
+
+def _pk() -> Mapped[uuid.UUID]:
+    return mapped_column(primary_key=True, default=new_id)
+
+
+class Study(Base):
+    """The one study a file holds (a single row)."""
+
+    __tablename__ = "study"
+
+    id: Mapped[uuid.UUID] = _pk()
+    title: Mapped[str] = mapped_column(Text)
+    researcher: Mapped[str | None] = mapped_column(Text)
+    organisation: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(Text)
+    aims: Mapped[list[str]] = mapped_column(JSON, default=list)
+    endorsed_by: Mapped[str | None] = mapped_column(Text)
+    endorsed_on: Mapped[dt.date | None]
+    endorsement_notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+
+
+class Identifier(Base):
+    """A name the anonymiser must remove (a school, a place, a person who is not a participant)."""
+
+    __tablename__ = "identifier"
+
+    id: Mapped[uuid.UUID] = _pk()
+    text: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Guardianship(Base):
+    """A child's guardian, in the order the guardians were given."""
+
+    __tablename__ = "guardianship"
+
+    child_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    guardian_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    guardian: Mapped[Participant] = relationship(foreign_keys=[guardian_id])
+
+
+class Participant(Base):
+    __tablename__ = "participant"
+
+    id: Mapped[uuid.UUID] = _pk()
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(Text)
+    attributes: Mapped[dict[str, JsonValue]] = mapped_column(JSON, default=dict)
+    withdrawn_on: Mapped[dt.date | None]
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    guardian_links: Mapped[list[Guardianship]] = relationship(
+        foreign_keys=lambda: Guardianship.child_id,
+        order_by=lambda: Guardianship.position,
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+    )
+    guardians: AssociationProxy[list[Participant]] = association_proxy(
+        "guardian_links", "guardian", creator=lambda guardian: Guardianship(guardian=guardian)
+    )
+
+
+class Consent(Base):
+    """A consent or assent as given: form id and version, method, answers, withdrawal."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[uuid.UUID] = _pk()
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    on_behalf_of_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    form: Mapped[str] = mapped_column(String(80))
+    form_version: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(20))
+    given_on: Mapped[dt.date]
+    answers: Mapped[dict[str, JsonValue]] = mapped_column(JSON, default=dict)
+    withdrawn_on: Mapped[dt.date | None]
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    participant: Mapped[Participant] = relationship(foreign_keys=[participant_id])
+    on_behalf_of: Mapped[Participant | None] = relationship(foreign_keys=[on_behalf_of_id])
+
+
+class SessionMember(Base):
+    """A participant of a session, in the order they were listed."""
+
+    __tablename__ = "session_participant"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    participant: Mapped[Participant] = relationship()
+
+
+class StudySession(Base):
+    """An interview, phone interview or focus group."""
+
+    __tablename__ = "session"
+
+    id: Mapped[uuid.UUID] = _pk()
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    guide: Mapped[str | None] = mapped_column(String(80))
+    started_at: Mapped[dt.datetime | None]
+    ended_at: Mapped[dt.datetime | None]
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    members: Mapped[list[SessionMember]] = relationship(
+        order_by=lambda: SessionMember.position,
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+    )
+    participants: AssociationProxy[list[Participant]] = association_proxy(
+        "members", "participant", creator=lambda person: SessionMember(participant=person)
+    )
+    call_attempts: Mapped[list[CallAttempt]] = relationship(
+        back_populates="session",
+        cascade="all, delete-orphan",
+        order_by=lambda: CallAttempt.position,
+    )
+    entries: Mapped[list[Entry]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by=lambda: Entry.position
+    )
+
+
+class CallAttempt(Base):
+    __tablename__ = "call_attempt"
+
+    id: Mapped[uuid.UUID] = _pk()
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime]
+    outcome: Mapped[str] = mapped_column(String(20))
+    minutes: Mapped[int | None]
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    session: Mapped[StudySession] = relationship(back_populates="call_attempts")
+
+
+class Entry(Base):
+    """One note: a line said under a question, and/or a show of hands."""
+
+    __tablename__ = "entry"
+
+    id: Mapped[uuid.UUID] = _pk()
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str | None] = mapped_column(String(80))
+    speaker_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str | None] = mapped_column(Text)
+    verbatim: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_of_hands: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    at: Mapped[dt.datetime | None]
+    safeguarding_flagged_at: Mapped[dt.datetime | None]
+    safeguarding_action: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    session: Mapped[StudySession] = relationship(back_populates="entries")
+    speaker: Mapped[Participant | None] = relationship()
+    codings: Mapped[list[Coding]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by=lambda: Coding.position
+    )
+
+
+class Theme(Base):
+    __tablename__ = "theme"
+
+    id: Mapped[uuid.UUID] = _pk()
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    colour: Mapped[str | None] = mapped_column(String(9))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("theme.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped[Theme | None] = relationship(remote_side=lambda: Theme.id)
+
+
+class Coding(Base):
+    """A theme applied to an entry, over [start, end) of its text or, without a span, all of it."""
+
+    __tablename__ = "coding"
+
+    id: Mapped[uuid.UUID] = _pk()
+    entry_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("entry.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("theme.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int | None]
+    end: Mapped[int | None]
+    memo: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    entry: Mapped[Entry] = relationship(back_populates="codings")
+    theme: Mapped[Theme] = relationship()
+
+
+class ExportSetting(Base):
+    """Per participant kind: which attributes may describe a participant in an export."""
+
+    __tablename__ = "export_setting"
+    __table_args__ = (UniqueConstraint("kind"),)
+
+    id: Mapped[uuid.UUID] = _pk()
+    kind: Mapped[str] = mapped_column(String(20))
+    descriptor_attributes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    allow_unique: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditEvent(Base):
+    """What happened and to which records, never what they contain."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[uuid.UUID] = _pk()
+    at: Mapped[dt.datetime]
+    action: Mapped[str] = mapped_column(String(60))
+    record_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    detail: Mapped[dict[str, JsonValue]] = mapped_column(JSON, default=dict)

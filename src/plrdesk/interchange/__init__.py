@@ -1,0 +1,1 @@
+"""The study interchange format (shared/contracts/study-json-v1.md): schema, import, dump."""

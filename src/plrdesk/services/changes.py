@@ -1,0 +1,32 @@
+"""What an operation changed, so views refresh only what it names."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Changes:
+    """Record ids touched by one operation, by table name, plus counts for reports."""
+
+    added: dict[str, list[uuid.UUID]] = field(default_factory=dict)
+    updated: dict[str, list[uuid.UUID]] = field(default_factory=dict)
+    removed: dict[str, list[uuid.UUID]] = field(default_factory=dict)
+
+    def add(self, table: str, record_id: uuid.UUID) -> None:
+        self.added.setdefault(table, []).append(record_id)
+
+    def update(self, table: str, record_id: uuid.UUID) -> None:
+        self.updated.setdefault(table, []).append(record_id)
+
+    def remove(self, table: str, record_id: uuid.UUID) -> None:
+        self.removed.setdefault(table, []).append(record_id)
+
+    def counts(self) -> dict[str, int]:
+        """Added plus updated records per table, for the one-line report."""
+        totals: dict[str, int] = {}
+        for bucket in (self.added, self.updated):
+            for table, ids in bucket.items():
+                totals[table] = totals.get(table, 0) + len(ids)
+        return totals

@@ -1,0 +1,1 @@
+"""How a study is kept: the encrypted file, keys, migrations, backups, search. Imports no Qt."""

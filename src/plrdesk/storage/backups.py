@@ -1,0 +1,67 @@
+"""Encrypted backups with SQLCipher's own export, never a file copy.
+
+`sqlcipher_export` into a database ATTACHed without a KEY clause writes a copy under
+the open study's key, so a backup opens with the same passphrase and no second key
+derivation is paid. The copy is written to a temporary name beside the target and
+renamed into place, so a backup is either whole or absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from plrdesk.storage.study_file import StudyFile
+
+KEEP_AUTOMATIC = 5
+
+
+def backup_to(study: StudyFile, dest: Path) -> Path:
+    """Write an encrypted copy of `study` to `dest`, atomically. Returns `dest`."""
+    dest = dest.resolve()
+    if dest == study.path.resolve():
+        raise ValueError("a backup cannot overwrite the study itself")
+    partial = dest.with_name(f".{dest.name}.partial")
+    partial.unlink(missing_ok=True)
+    literal = "'" + str(partial).replace("'", "''") + "'"
+    try:
+        study.raw_execute(f"ATTACH DATABASE {literal} AS backup_target")
+        try:
+            study.raw_execute("SELECT sqlcipher_export('backup_target')")
+        finally:
+            study.raw_execute("DETACH DATABASE backup_target")
+        _fsync(partial)
+        os.replace(partial, dest)
+        _fsync(dest.parent)  # make the rename itself durable
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def backup_dir(study_path: Path) -> Path:
+    """Automatic backups live beside the study, where the researcher will look for them."""
+    return study_path.with_name(study_path.name + ".backups")
+
+
+def automatic_backup(study: StudyFile, *, reason: str) -> Path:
+    """Back up before a risky step (schema upgrade, erasure); keep only the newest few."""
+    folder = backup_dir(study.path)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backup_to(study, folder / f"{study.path.stem}-{stamp}-{reason}.plr")
+    for old in sorted(folder.glob("*.plr"))[:-KEEP_AUTOMATIC]:
+        old.unlink()
+    return target
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a directory's entries, to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
