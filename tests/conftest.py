@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tests.support.files import PASSPHRASE
 
 from plrdesk.cli.app import run
 from plrdesk.interchange.parse import parse_document
 from plrdesk.services.study_import import import_document
 from plrdesk.shipped import demo_study_json
 from plrdesk.storage.study_file import StudyFile
+from tests.support.files import PASSPHRASE
 
 
 @pytest.fixture(autouse=True)
@@ -71,8 +71,16 @@ def demo_study(demo_path: Path) -> Iterator[StudyFile]:
 
 
 @pytest.fixture
-def empty_study(tmp_path: Path) -> Iterator[StudyFile]:
-    with StudyFile.create(tmp_path / "empty.plr", PASSPHRASE, title="Empty study") as study:
+def empty_study_path(tmp_path: Path) -> Path:
+    """A new, closed study with a title and nothing else."""
+    path = tmp_path / "empty.plr"
+    StudyFile.create(path, PASSPHRASE, title="Empty study").close()
+    return path
+
+
+@pytest.fixture
+def empty_study(empty_study_path: Path) -> Iterator[StudyFile]:
+    with StudyFile.open(empty_study_path, PASSPHRASE) as study:
         yield study
 
 

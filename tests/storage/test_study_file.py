@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 from sqlalchemy import func, select
-from tests.support.files import PASSPHRASE
 
 from plrdesk.domain import models as m
 from plrdesk.storage.errors import NotAStudyFile, NotSQLCipher, StudyExists, WrongPassphrase
 from plrdesk.storage.study_file import StudyFile
+from tests.support.files import PASSPHRASE
 
 
 def test_any_sqlcipher4_client_opens_it_with_the_passphrase_alone(demo_path: Path) -> None:

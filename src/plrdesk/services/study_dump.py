@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -106,7 +107,9 @@ def dump_document(db: Session) -> JsonObject:
         )
         for t in themes
     ]
-    entry_refs = dict(db.execute(select(m.Entry.id, m.Entry.ref)).tuples().all())
+    entry_refs: dict[uuid.UUID, str] = {
+        i: r for i, r in db.execute(select(m.Entry.id, m.Entry.ref))
+    }
     doc["codings"] = [
         _compact(
             {

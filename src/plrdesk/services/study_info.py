@@ -11,7 +11,7 @@ from plrdesk.domain import models as m
 
 
 def _by_kind(db: Session, column: object) -> dict[str, int]:
-    rows = db.execute(select(column, func.count()).group_by(column)).tuples().all()  # type: ignore[call-overload]
+    rows = db.execute(select(column, func.count()).group_by(column)).all()  # type: ignore[call-overload]
     return {str(kind): int(n) for kind, n in rows}
 
 
