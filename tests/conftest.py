@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from plrdesk.cli.app import run
+from plrdesk.cli.study_commands import shipped_forms
 from plrdesk.interchange.parse import parse_document
 from plrdesk.services.study_import import import_document
 from plrdesk.shipped import demo_study_json
@@ -52,7 +53,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         StudyFile.create(path, PASSPHRASE, title=doc.study.title) as study,
         study.transaction() as db,
     ):
-        import_document(db, doc, merge=False, source="demo", new_study=True)
+        import_document(db, doc, merge=False, source="demo", forms=shipped_forms(), new_study=True)
     return path
 
 

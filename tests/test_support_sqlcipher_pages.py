@@ -16,6 +16,7 @@ from typing import Protocol
 
 import pytest
 import sqlcipher3
+
 from tests.support.sqlcipher_pages import (
     PAGE_SIZE,
     decrypt_database,

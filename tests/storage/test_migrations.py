@@ -29,8 +29,12 @@ def test_migrations_build_exactly_the_models(empty_study: StudyFile) -> None:
     assert unexplained == []
 
 
+def test_the_revision_list_matches_the_scripts() -> None:
+    assert list(migrate.REVISIONS) == migrate.script_revisions()
+
+
 def test_a_new_study_is_at_head(empty_study: StudyFile) -> None:
-    assert migrate.current_revision(empty_study.engine) == migrate.head_revision()
+    assert migrate.current_revision(empty_study.engine) == migrate.HEAD
 
 
 def make_study_at_first_revision(path: Path) -> None:
@@ -53,7 +57,7 @@ def test_an_older_study_is_backed_up_then_upgraded_on_open(tmp_path: Path) -> No
     path = tmp_path / "old.plr"
     make_study_at_first_revision(path)
     with StudyFile.open(path, PASSPHRASE) as study:
-        assert migrate.current_revision(study.engine) == migrate.head_revision()
+        assert migrate.current_revision(study.engine) == migrate.HEAD
         with study.transaction() as db:
             hits = search_entries(db, "kettle")
         assert len(hits) == 1  # the upgrade indexed what the study already held

@@ -14,6 +14,7 @@ Handler = Callable[..., int]
 
 
 def _handlers() -> dict[str, Handler]:
+    from plrdesk.cli import forms_commands as fc
     from plrdesk.cli import study_commands as sc
 
     return {
@@ -26,6 +27,10 @@ def _handlers() -> dict[str, Handler]:
         "check": sc.cmd_check,
         "withdraw": sc.cmd_withdraw,
         "demo": sc.cmd_demo,
+        "forms check": fc.cmd_forms_check,
+        "forms readability": fc.cmd_forms_readability,
+        "forms print": fc.cmd_forms_print,
+        "forms import-xlsform": fc.cmd_forms_import_xlsform,
     }
 
 
@@ -37,7 +42,10 @@ def run(argv: list[str]) -> int:
         parser.print_help()
         return Exit.OK
     try:
-        return _handlers()[args.command](args)
+        command = args.command
+        if command == "forms":
+            command = f"forms {args.forms_command}"
+        return _handlers()[command](args)
     except CliError as exc:
         return _fail(args.debug, exc.code, exc.message)
     except KeyboardInterrupt:

@@ -24,10 +24,23 @@ class Parser(argparse.ArgumentParser):
 
 
 def build() -> Parser:
-    common = Parser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks on failure")
-    common.add_argument(
+    top = Parser(add_help=False)
+    top.add_argument("--debug", action="store_true", help="show tracebacks on failure")
+    top.add_argument(
         "--passphrase-file", type=Path, metavar="FILE", help="read the passphrase from FILE"
+    )
+    # The same options after the subcommand; SUPPRESS keeps a subcommand from resetting
+    # what was given before it (`plrdesk --debug info FILE`).
+    common = Parser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
+    common.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="read the passphrase from FILE",
     )
     weak = Parser(add_help=False)
     weak.add_argument(
@@ -39,7 +52,7 @@ def build() -> Parser:
         description="plrdesk: an encrypted fieldwork desk for practitioner-researchers.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
+        parents=[top],
     )
     parser.add_argument("--version", action="version", version=f"plrdesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -96,4 +109,41 @@ def build() -> Parser:
 
     p = add("demo", "create a fictional demo study of the typical shape", weak)
     p.add_argument("file", type=Path, metavar="FILE")
+
+    forms = add("forms", "check, measure, print and convert form definitions")
+    forms_sub = forms.add_subparsers(dest="forms_command", metavar="ACTION", parser_class=Parser)
+    forms_sub.required = True
+
+    def add_forms(name: str, help_text: str) -> argparse.ArgumentParser:
+        return forms_sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            parents=[common],
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add_forms("check", "report every problem in form files as file:line: message")
+    p.add_argument(
+        "paths", type=Path, nargs="*", metavar="PATH", help="files or folders (default: forms/)"
+    )
+    p.add_argument(
+        "--study", type=Path, metavar="FILE", help="also compare with the versions FILE stored"
+    )
+
+    p = add_forms("readability", "print each participant-facing item's reading grade and jargon")
+    p.add_argument("form", metavar="FORM", help="a form id or a .yaml file")
+
+    p = add_forms("print", "render a form as a PDF to print (blank, or a participant's consent)")
+    p.add_argument("form", metavar="FORM", help="a form id or a .yaml file")
+    p.add_argument("--study", type=Path, metavar="FILE", required=True)
+    p.add_argument("-o", "--output", type=Path, metavar="OUT.pdf", required=True)
+    p.add_argument("--large-print", action="store_true", help="large type for easier reading")
+    p.add_argument("--participant", metavar="REF", help="print this participant's recorded consent")
+
+    p = add_forms("import-xlsform", "convert an ODK/KoboToolbox XLSForm to a form definition")
+    p.add_argument("xlsx", type=Path, metavar="FILE.xlsx")
+    p.add_argument("-o", "--output", type=Path, metavar="NAME.yaml", required=True)
+    p.add_argument("--language", help="which label::language column to keep")
     return parser

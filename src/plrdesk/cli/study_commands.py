@@ -11,6 +11,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlcipher3
 
 from plrdesk import shipped
 from plrdesk.cli import passphrase as pp
@@ -19,25 +22,51 @@ from plrdesk.interchange.errors import InvalidDocument
 from plrdesk.storage import errors as storage_errors
 from plrdesk.storage.study_file import StudyFile
 
+if TYPE_CHECKING:
+    from plrdesk.forms.catalog import FormCatalog
+
 
 def say(message: str) -> None:
     print(message)  # noqa: T201 - command output
 
 
+def warn(message: str) -> None:
+    print(f"plrdesk: {message}", file=sys.stderr)  # noqa: T201 - command output
+
+
 def classify(exc: BaseException) -> tuple[Exit, str]:
     """An exception as (exit code, one-line message)."""
+    from plrdesk.forms.problems import FormErrors
+    from plrdesk.printing.form_pdf import NoConsentRecorded
+
+    if isinstance(exc, NoConsentRecorded):
+        return Exit.USAGE, str(exc)
+    if isinstance(exc, FormErrors):
+        more = f" (and {len(exc.problems) - 1} more)"
+        return Exit.INVALID_INPUT, str(exc.problems[0]) + (more if len(exc.problems) > 1 else "")
     if isinstance(exc, storage_errors.WrongPassphrase):
         return Exit.WRONG_PASSPHRASE, str(exc)
     if isinstance(exc, storage_errors.NotAStudyFile | storage_errors.NotSQLCipher):
         return Exit.NOT_A_STUDY, str(exc)
-    if isinstance(exc, storage_errors.StudyExists):
+    if isinstance(exc, storage_errors.StudyExists | storage_errors.InvalidBackupTarget):
         return Exit.USAGE, str(exc)
+    import sqlalchemy.exc
+
+    if isinstance(exc, sqlcipher3.DatabaseError | sqlalchemy.exc.DatabaseError):
+        reason = getattr(exc, "orig", exc)
+        return Exit.NOT_A_STUDY, f"the study file is damaged ({reason}); see docs/recovery.md"
     if isinstance(exc, InvalidDocument):
         return Exit.INVALID_INPUT, str(exc)
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return Exit.FAILURE, f"{where}{exc.strerror or exc}"
     return Exit.FAILURE, f"unexpected error ({type(exc).__name__}); run again with --debug"
+
+
+def shipped_forms() -> FormCatalog:
+    from plrdesk.forms.catalog import shipped_catalog
+
+    return shipped_catalog(shipped.forms_dir())
 
 
 @contextmanager
@@ -111,17 +140,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     doc = parse_document(text, source)
     if args.file.exists():
         with opened(args) as study, study.transaction() as db:
-            changes = import_document(db, doc, merge=args.merge, source=source)
+            changes = import_document(
+                db, doc, merge=args.merge, source=source, forms=shipped_forms()
+            )
     else:
         if doc.study is None:
             raise InvalidDocument(source, "study", "a new study needs the `study` block")
         from plrdesk.interchange import references
 
         # Check everything before asking for a passphrase or creating a file.
-        references.check(doc, references.KnownRecords(), merge=False, source=source)
+        forms = shipped_forms()
+        references.check(doc, references.KnownRecords(), merge=False, source=source, forms=forms)
         secret = pp.new(args.passphrase_file, allow_weak=args.allow_weak)
         with creating(args.file, secret, doc.study.title) as study, study.transaction() as db:
-            changes = import_document(db, doc, merge=False, source=source, new_study=True)
+            changes = import_document(
+                db, doc, merge=False, source=source, forms=forms, new_study=True
+            )
     counts = ", ".join(f"{n} {table}" for table, n in changes.counts().items() if table != "study")
     say(f"imported into {args.file}: {counts or 'nothing new'}")
     return Exit.OK
@@ -221,6 +255,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     assert doc.study is not None
     secret = pp.new(args.passphrase_file, allow_weak=args.allow_weak)
     with creating(args.file, secret, doc.study.title) as study, study.transaction() as db:
-        import_document(db, doc, merge=False, source=str(source), new_study=True)
+        import_document(
+            db, doc, merge=False, source=str(source), forms=shipped_forms(), new_study=True
+        )
     say(f"created the demo study {args.file} (fictional people only)")
     return Exit.OK

@@ -167,6 +167,7 @@ class StudySession(Base):
     ref: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     guide: Mapped[str | None] = mapped_column(String(80))
+    guide_version: Mapped[str | None] = mapped_column(String(40))
     started_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -280,6 +281,21 @@ class ExportSetting(Base):
     kind: Mapped[str] = mapped_column(String(20))
     descriptor_attributes: Mapped[list[str]] = mapped_column(JSON, default=list)
     allow_unique: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StoredForm(Base):
+    """The exact text of a form version, stored the first time the study used it, so a
+    consent always shows the wording the person agreed to."""
+
+    __tablename__ = "form_version"
+    __table_args__ = (UniqueConstraint("form_id", "version"),)
+
+    id: Mapped[uuid.UUID] = _pk()
+    form_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_at: Mapped[dt.datetime]
 
 
 class AuditEvent(Base):

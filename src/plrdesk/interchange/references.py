@@ -6,8 +6,9 @@ notes to an existing study). Each fault names its JSON path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from plrdesk.domain.kinds import ParticipantKind
 from plrdesk.interchange.errors import InvalidDocument
@@ -25,8 +26,29 @@ class KnownRecords:
     themes: dict[str, str | None] = field(default_factory=dict)  # ref -> parent ref
 
 
-def check(doc: StudyDocument, known: KnownRecords, *, merge: bool, source: str) -> None:
-    """Raise InvalidDocument at the first broken reference or clash with existing records."""
+class FormLookup(Protocol):
+    """What the checks need to know of the study's forms (plrdesk.forms.catalog.FormCatalog)."""
+
+    def guide_questions(self, form_id: str) -> set[str] | None: ...
+
+    def form_items(self, form_id: str, version: str) -> set[str] | None: ...
+
+    def versions(self, form_id: str) -> list[str]: ...
+
+
+def check(
+    doc: StudyDocument,
+    known: KnownRecords,
+    *,
+    merge: bool,
+    source: str,
+    forms: FormLookup | None = None,
+) -> None:
+    """Raise InvalidDocument at the first broken reference or clash with existing records.
+
+    With `forms`, also check each session's guide and question ids, and each consent's form,
+    version and answer keys against the forms the study can use.
+    """
 
     def fail(path: str, message: str) -> None:
         raise InvalidDocument(source, path, message)
@@ -96,6 +118,9 @@ def check(doc: StudyDocument, known: KnownRecords, *, merge: bool, source: str) 
                 )
             texts[e.ref] = e.text
 
+    if forms is not None:
+        _check_forms(doc, forms, fail)
+
     parents = dict(known.themes) | {t.ref: t.parent for t in doc.themes}
     for i, t in enumerate(doc.themes):
         if t.parent is not None and t.parent not in parents:
@@ -123,3 +148,33 @@ def check(doc: StudyDocument, known: KnownRecords, *, merge: bool, source: str) 
                     f"{coding.end} is past the end of entry {coding.entry!r}"
                     f" ({len(text)} characters)",
                 )
+
+
+def _check_forms(doc: StudyDocument, forms: FormLookup, fail: Callable[[str, str], None]) -> None:
+    for i, s in enumerate(doc.sessions):
+        if s.guide is None:
+            continue
+        questions = forms.guide_questions(s.guide)
+        if questions is None:
+            fail(f"sessions[{i}].guide", f"no interview or focus-group guide {s.guide!r}")
+            continue
+        for j, e in enumerate(s.entries):
+            if e.question is not None and e.question not in questions:
+                fail(
+                    f"sessions[{i}].entries[{j}].question",
+                    f"guide {s.guide!r} has no question {e.question!r}",
+                )
+    for i, c in enumerate(doc.consents):
+        versions = forms.versions(c.form)
+        if not versions:
+            fail(f"consents[{i}].form", f"no form {c.form!r}")
+        items = forms.form_items(c.form, c.form_version)
+        if items is None:
+            fail(
+                f"consents[{i}].form_version",
+                f"form {c.form!r} has no version {c.form_version!r} (known: {', '.join(versions)})",
+            )
+            continue
+        for key in c.answers:
+            if key not in items:
+                fail(f"consents[{i}].answers.{key}", f"form {c.form!r} has no item {key!r}")

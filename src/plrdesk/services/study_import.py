@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
+from plrdesk.forms.catalog import FormCatalog
 from plrdesk.interchange import references
 from plrdesk.interchange.errors import InvalidDocument
 from plrdesk.interchange.schema import (
@@ -28,7 +29,7 @@ from plrdesk.interchange.schema import (
     StudyDocument,
     ThemeIn,
 )
-from plrdesk.services import audit
+from plrdesk.services import audit, study_forms
 from plrdesk.services.changes import Changes
 
 Row = TypeVar("Row", bound=m.Base)
@@ -63,9 +64,19 @@ def known_records(db: Session) -> references.KnownRecords:
 
 
 def import_document(
-    db: Session, doc: StudyDocument, *, merge: bool, source: str, new_study: bool = False
+    db: Session,
+    doc: StudyDocument,
+    *,
+    merge: bool,
+    source: str,
+    forms: FormCatalog,
+    new_study: bool = False,
 ) -> Changes:
-    """Write `doc` into the study held by `db`. Raises InvalidDocument before writing anything."""
+    """Write `doc` into the study held by `db`. Raises InvalidDocument before writing anything.
+
+    Guides, question ids and consent forms are checked against `forms` (the shipped forms
+    plus those the study stored), and every form version used is stored in the study.
+    """
     study = db.scalars(select(m.Study)).one()
     if doc.study is not None and not new_study and not merge and doc.study.title != study.title:
         raise InvalidDocument(
@@ -73,9 +84,12 @@ def import_document(
             "study.title",
             f"the file is for study {doc.study.title!r}, not this one (use --merge to update)",
         )
-    references.check(doc, known_records(db), merge=merge, source=source)
+    catalog = study_forms.catalog_for(db, forms)
+    references.check(doc, known_records(db), merge=merge, source=source, forms=catalog)
     with db.no_autoflush:  # one flush at the end, not one per ref lookup
-        return _Writer(db, merge=merge).write(doc, study)
+        changes = _Writer(db, merge=merge).write(doc, study)
+    study_forms.store_used_forms(db, catalog)
+    return changes
 
 
 class _Writer:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
+from plrdesk.services.study_forms import consents_per_version
 
 
 def _by_kind(db: Session, column: object) -> dict[str, int]:
@@ -28,6 +29,10 @@ def summarise(db: Session, path: Path) -> list[str]:
     def listing(counts: dict[str, int]) -> str:
         return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
 
+    per_version = consents_per_version(db)
+    consents = ", ".join(
+        f"{form} v{version}: {n}" for (form, version), n in sorted(per_version.items())
+    )
     return [
         f"study:        {study.title}",
         f"file:         {path}",
@@ -35,4 +40,5 @@ def summarise(db: Session, path: Path) -> list[str]:
         f"sessions:     {listing(sessions)}",
         f"entries:      {entries} ({flagged or 0} flagged for safeguarding)",
         f"themes:       {themes}, codings: {codings}",
+        f"consents:     {consents or 'none'}",
     ]

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from plrdesk.storage.errors import InvalidBackupTarget
 
 if TYPE_CHECKING:
     from plrdesk.storage.study_file import StudyFile
@@ -23,7 +26,7 @@ def backup_to(study: StudyFile, dest: Path) -> Path:
     """Write an encrypted copy of `study` to `dest`, atomically. Returns `dest`."""
     dest = dest.resolve()
     if dest == study.path.resolve():
-        raise ValueError("a backup cannot overwrite the study itself")
+        raise InvalidBackupTarget(f"{dest}: a backup cannot overwrite the study itself")
     partial = dest.with_name(f".{dest.name}.partial")
     partial.unlink(missing_ok=True)
     literal = "'" + str(partial).replace("'", "''") + "'"
@@ -53,7 +56,11 @@ def automatic_backup(study: StudyFile, *, reason: str) -> Path:
     folder.mkdir(mode=0o700, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backup_to(study, folder / f"{study.path.stem}-{stamp}-{reason}.plr")
-    for old in sorted(folder.glob("*.plr"))[:-KEEP_AUTOMATIC]:
+    # Prune only what this function wrote (its exact name pattern): a backup the researcher
+    # put in the folder by hand is theirs to delete.
+    ours = re.compile(rf"^{re.escape(study.path.stem)}-\d{{8}}T\d{{12}}Z-[a-z-]+\.plr$")
+    automatic = sorted(p for p in folder.iterdir() if ours.match(p.name))
+    for old in automatic[:-KEEP_AUTOMATIC]:
         old.unlink()
     return target
 

@@ -23,3 +23,7 @@ class StudyExists(StudyFileError):
 
 class PragmaNotApplied(StudyFileError):
     """A safety setting (WAL, synchronous, secure_delete ...) did not take effect."""
+
+
+class InvalidBackupTarget(StudyFileError):
+    """A backup may not overwrite the study it copies."""

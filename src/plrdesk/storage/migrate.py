@@ -1,21 +1,27 @@
 """Schema versions with Alembic: create a new study at head, upgrade an older one on open.
 
 Alembic is driven in-process on the study's own (already keyed) connection, so a
-migration never needs the passphrase and never opens a second connection.
+migration never needs the passphrase and never opens a second connection. Opening a
+current study only reads `alembic_version` against `REVISIONS`; Alembic itself (about
+70 ms of imports) loads only when there is something to migrate.
 """
 
 from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+# Every revision in order, oldest first; a test checks this against the scripts.
+REVISIONS = ("0001", "0002", "0003")
+HEAD = REVISIONS[-1]
 
 
 class SchemaState(enum.Enum):
@@ -25,28 +31,30 @@ class SchemaState(enum.Enum):
     FOREIGN = "foreign"  # encrypted, but no plrdesk schema in it
 
 
-def _config(engine: Engine) -> Config:
+def _config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["engine"] = engine
+    if engine is not None:
+        config.attributes["engine"] = engine
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config_without_engine()).get_current_head()
-    assert head is not None
-    return head
+def script_revisions() -> list[str]:
+    """The revisions the migration scripts define, oldest first."""
+    from alembic.script import ScriptDirectory
 
-
-def _config_without_engine() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return config
+    script = ScriptDirectory.from_config(_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if "alembic_version" not in inspect(conn).get_table_names():
+            return None
+        value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return None if value is None else str(value)
 
 
 def schema_state(engine: Engine) -> SchemaState:
@@ -55,18 +63,17 @@ def schema_state(engine: Engine) -> SchemaState:
     if "alembic_version" not in tables or "study" not in tables:
         return SchemaState.FOREIGN
     current = current_revision(engine)
-    head = head_revision()
-    if current == head:
+    if current == HEAD:
         return SchemaState.CURRENT
-    script = ScriptDirectory.from_config(_config_without_engine())
-    known = {rev.revision for rev in script.walk_revisions()}
-    return SchemaState.OLDER if current in known else SchemaState.NEWER
+    return SchemaState.OLDER if current in REVISIONS else SchemaState.NEWER
 
 
 def create_schema(engine: Engine) -> None:
     """Build a new study's schema by running every migration from the first."""
-    command.upgrade(_config(engine), "head")
+    upgrade(engine, "head")
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(_config(engine), target)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy.exc
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -83,9 +84,10 @@ class StudyFile:
                 migrate.upgrade(study.engine)
             elif state == migrate.SchemaState.NEWER:
                 raise NotAStudyFile(f"{path}: made by a newer plrdesk; update plrdesk to open it")
-        except sqlcipher3.DatabaseError as exc:
+        except (sqlcipher3.DatabaseError, sqlalchemy.exc.DatabaseError) as exc:
             study.close()
-            raise NotAStudyFile(f"{path}: the file is damaged ({exc})") from exc
+            reason = getattr(exc, "orig", exc)  # the driver's own words, not SQLAlchemy's wrapper
+            raise NotAStudyFile(f"{path}: the file is damaged ({reason})") from exc
         except BaseException:
             study.close()
             raise
@@ -134,8 +136,14 @@ class StudyFile:
 
     def integrity_problems(self) -> list[str]:
         """Both checks: SQLite's page structure and SQLCipher's per-page HMACs. [] means sound."""
-        problems = [row[0] for row in self.raw_execute("PRAGMA integrity_check") if row[0] != "ok"]
-        problems += [str(row[0]) for row in self.raw_execute("PRAGMA cipher_integrity_check")]
+        problems: list[str] = []
+        for pragma in ("integrity_check", "cipher_integrity_check"):
+            try:
+                rows = self.raw_execute(f"PRAGMA {pragma}")
+            except sqlcipher3.DatabaseError as exc:  # a page that does not decrypt stops the check
+                problems.append(f"{pragma}: {exc}")
+                continue
+            problems += [str(row[0]) for row in rows if row[0] != "ok"]
         return problems
 
     def vacuum(self) -> None:

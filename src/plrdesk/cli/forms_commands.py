@@ -1,0 +1,128 @@
+"""Handlers for `plrdesk forms ...`: check, readability, print, import-xlsform."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from plrdesk import shipped
+from plrdesk.cli.exit_codes import CliError, Exit
+from plrdesk.cli.study_commands import opened, say, warn
+from plrdesk.forms.catalog import FormCatalog, shipped_catalog
+from plrdesk.forms.loader import LoadedForm, read_form
+from plrdesk.forms.problems import FormErrors, Problem
+
+
+def _form_files(paths: list[Path]) -> list[Path]:
+    if not paths:
+        return sorted(shipped.forms_dir().glob("*.yaml"))
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(path.glob("*.yaml"))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise CliError(Exit.USAGE, f"{path}: no such file or folder")
+    return files
+
+
+def cmd_forms_check(args: argparse.Namespace) -> int:
+    files = _form_files(args.paths)
+    errors: list[Problem] = []
+    catalog = FormCatalog()
+    try:
+        catalog = FormCatalog.from_files(files)
+    except FormErrors as exc:
+        errors = exc.problems
+    warnings = sorted(w for loaded in catalog.forms.values() for w in loaded.warnings)
+    if args.study is not None:
+        errors += _drift_problems(args, catalog)
+    for problem in [*errors, *warnings]:
+        say(str(problem))
+    if errors:
+        return Exit.INVALID_INPUT
+    say(f"{len(files)} form file(s) checked: no errors, {len(warnings)} warning(s)")
+    return Exit.OK
+
+
+def _drift_problems(args: argparse.Namespace, catalog: FormCatalog) -> list[Problem]:
+    from plrdesk.services.study_forms import drifted
+
+    args.file = args.study
+    with opened(args) as study, study.transaction() as db:
+        drifts = drifted(db, catalog)
+    problems = []
+    for drift in drifts:
+        loaded = catalog.forms[(drift.form_id, drift.version)]
+        problems.append(
+            Problem(
+                drift.path,
+                loaded.lines.line(("version",)),
+                f"the wording of {drift.form_id!r} changed but its version is still"
+                f" {drift.version!r}; {args.study} holds consents on the old wording:"
+                " raise the version",
+            )
+        )
+    return problems
+
+
+def find_form(reference: str) -> LoadedForm:
+    """A form by path (`forms/x.yaml`) or by id (its newest version in forms/)."""
+    path = Path(reference)
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        return read_form(path)
+    loaded = shipped_catalog(shipped.forms_dir()).loaded(reference)
+    if loaded is None:
+        raise CliError(Exit.USAGE, f"no form {reference!r} in {shipped.forms_dir()}")
+    return loaded
+
+
+def cmd_forms_readability(args: argparse.Namespace) -> int:
+    from plrdesk.forms.plain_language import MAX_GRADE, readings
+
+    loaded = find_form(args.form)
+    form = loaded.definition
+    limit = MAX_GRADE[form.reader]
+    say(f"{form.id} v{form.version}: {form.reader.value} reader, grade limit {limit:.0f}")
+    worst = 0.0
+    for reading in readings(form):
+        flag = " !" if reading.grade > limit else ""
+        jargon = f"  jargon: {', '.join(reading.jargon)}" if reading.jargon else ""
+        say(f"  {reading.item_id:<28} grade {reading.grade:5.1f}{flag}{jargon}")
+        worst = max(worst, reading.grade)
+    say(f"highest grade {worst:.1f}")
+    return Exit.OK
+
+
+def cmd_forms_print(args: argparse.Namespace) -> int:
+    from plrdesk.printing.form_pdf import print_form
+
+    loaded = find_form(args.form)
+    args.file = args.study
+    with opened(args) as study, study.transaction() as db:
+        pages = print_form(
+            db,
+            loaded,
+            args.output,
+            large_print=args.large_print,
+            participant_ref=args.participant,
+            shipped=shipped_catalog(shipped.forms_dir()),
+        )
+    say(f"wrote {args.output} ({pages} page{'s' if pages != 1 else ''})")
+    return Exit.OK
+
+
+def cmd_forms_import_xlsform(args: argparse.Namespace) -> int:
+    from plrdesk.forms.xlsform import convert_file
+
+    try:
+        result = convert_file(args.xlsx, args.output, language=args.language)
+    except FormErrors as exc:
+        for problem in exc.problems:  # every problem, each on its own line
+            warn(str(problem))
+        return Exit.INVALID_INPUT
+    for note in result.not_converted:
+        say(f"not converted: {note}")
+    say(f"wrote {args.output}: {result.items} item(s), {len(result.not_converted)} not converted")
+    return Exit.OK

@@ -1,0 +1,79 @@
+"""Reading a form file: YAML with lines, then the schema, then the rules in `rules.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from plrdesk.forms import rules
+from plrdesk.forms.problems import FormErrors, Problem, Severity
+from plrdesk.forms.schema import FormDefinition, ItemType
+from plrdesk.forms.yaml_lines import LineMap, YamlProblem, load
+
+
+@dataclass(frozen=True)
+class LoadedForm:
+    definition: FormDefinition
+    source: str  # the exact YAML text: what a study stores when it first uses this version
+    path: str
+    lines: LineMap
+    warnings: list[Problem]
+
+
+def read_form(path: Path) -> LoadedForm:
+    """Load and check one form file; raise FormErrors listing every error found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormErrors([Problem(str(path), 1, f"cannot read the file ({exc})")]) from None
+    return parse_form(text, str(path))
+
+
+def parse_form(text: str, name: str) -> LoadedForm:
+    try:
+        raw, lines = load(text)
+    except YamlProblem as exc:
+        raise FormErrors([Problem(name, exc.line, exc.message)]) from None
+    if not isinstance(raw, dict):
+        raise FormErrors([Problem(name, 1, "a form is a mapping of keys (id, title, ...)")])
+    try:
+        definition = FormDefinition.model_validate(raw)
+    except ValidationError as exc:
+        raise FormErrors(_schema_problems(exc, raw, lines, name)) from None
+    found = rules.check(definition, lines, name)
+    errors = [p for p in found if p.severity == Severity.ERROR]
+    if errors:
+        raise FormErrors(errors)
+    return LoadedForm(definition, text, name, lines, [p for p in found if p not in errors])
+
+
+def _schema_problems(exc: ValidationError, raw: Any, lines: LineMap, name: str) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        line = lines.line(loc)
+        where = ".".join(str(p) for p in loc) or "form"
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            message = f"unknown key {loc[-1]!r}"
+        elif kind == "missing":
+            message = f"{where}: required key is missing"
+        elif kind == "enum" and loc and loc[-1] == "type":
+            message = f"unknown type {_value_at(raw, loc)!r} (known: {', '.join(ItemType)})"
+        else:
+            message = f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+        problems.append(Problem(name, line, message))
+    return sorted(set(problems))
+
+
+def _is_union_tag(part: int | str) -> bool:
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "none"})
+
+
+def _value_at(raw: Any, loc: tuple[int | str, ...]) -> Any:
+    for part in loc:
+        raw = raw[part]
+    return raw
