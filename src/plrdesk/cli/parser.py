@@ -93,6 +93,7 @@ def build() -> Parser:
     p = add("backup", "write an encrypted copy of a study (same passphrase)")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("dest", type=Path, metavar="DEST")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing file at DEST")
 
     p = add("check", "check a study's pages and encryption (integrity and HMACs)")
     p.add_argument("file", type=Path, metavar="FILE")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import sqlalchemy.exc
 import sqlcipher3
 
 from plrdesk import shipped
@@ -50,8 +51,6 @@ def classify(exc: BaseException) -> tuple[Exit, str]:
         return Exit.NOT_A_STUDY, str(exc)
     if isinstance(exc, storage_errors.StudyExists | storage_errors.InvalidBackupTarget):
         return Exit.USAGE, str(exc)
-    import sqlalchemy.exc
-
     if isinstance(exc, sqlcipher3.DatabaseError | sqlalchemy.exc.DatabaseError):
         reason = getattr(exc, "orig", exc)
         return Exit.NOT_A_STUDY, f"the study file is damaged ({reason}); see docs/recovery.md"
@@ -76,7 +75,14 @@ def opened(args: argparse.Namespace) -> Iterator[StudyFile]:
         raise CliError(Exit.NOT_A_STUDY, f"{path}: no such file")
     secret = pp.existing(args.passphrase_file, str(path))
     with StudyFile.open(path, secret) as study:
-        yield study
+        try:
+            yield study
+        except (sqlcipher3.DatabaseError, sqlalchemy.exc.DatabaseError) as exc:
+            # A damaged page found after the open: say which file, not just what broke.
+            reason = getattr(exc, "orig", exc)
+            raise CliError(
+                Exit.NOT_A_STUDY, f"{path}: the file is damaged ({reason}); see docs/recovery.md"
+            ) from exc
 
 
 def _partial(path: Path) -> Path:
@@ -204,6 +210,12 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from plrdesk.storage.backups import backup_to
 
+    if args.dest.exists() and args.dest.resolve() == args.file.resolve():
+        raise CliError(Exit.USAGE, f"{args.dest}: a backup cannot overwrite the study itself")
+    if args.dest.exists() and not args.overwrite:
+        raise CliError(
+            Exit.USAGE, f"{args.dest}: a file already exists there; use --overwrite to replace it"
+        )
     with opened(args) as study:
         dest = backup_to(study, args.dest)
     say(f"backed up to {dest} (encrypted, same passphrase)")

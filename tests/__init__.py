@@ -1,0 +1,1 @@
+"""The test suite (a package, so no installed `tests` package can shadow it)."""
