@@ -6,6 +6,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 from plrdesk.cli import parser as cli_parser
 from plrdesk.cli.exit_codes import CliError, Exit
@@ -39,10 +40,13 @@ def run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
     if args.command is None:
-        parser.print_help()
-        return Exit.OK
+        return _desktop(None)
     try:
         command = args.command
+        if command == "open":
+            if not args.file.exists():
+                raise CliError(Exit.NOT_A_STUDY, f"{args.file}: no such file")
+            return _desktop(args.file)
         if command == "forms":
             command = f"forms {args.forms_command}"
         return _handlers()[command](args)
@@ -55,6 +59,13 @@ def run(argv: list[str]) -> int:
 
         code, message = classify(exc)
         return _fail(args.debug, code, message)
+
+
+def _desktop(path: Path | None) -> int:
+    """Start the desktop app (the only place the command line reaches for Qt)."""
+    from plrdesk.ui.app import run_app
+
+    return run_app(path)
 
 
 def _fail(debug: bool, code: Exit, message: str) -> int:

@@ -49,7 +49,10 @@ def build() -> Parser:
 
     parser = Parser(
         prog="plrdesk",
-        description="plrdesk: an encrypted fieldwork desk for practitioner-researchers.",
+        description=(
+            "plrdesk: an encrypted fieldwork desk for practitioner-researchers."
+            " With no command, it starts the desktop app."
+        ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[top],
@@ -67,6 +70,9 @@ def build() -> Parser:
             epilog=EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+
+    p = add("open", "open a study in the desktop app (asks for its passphrase)")
+    p.add_argument("file", type=Path, metavar="FILE")
 
     p = add("new", "create a new, empty, encrypted study file", weak)
     p.add_argument("file", type=Path, metavar="FILE", help="the study file to create (.plr)")

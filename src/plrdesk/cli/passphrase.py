@@ -11,10 +11,10 @@ import os
 from pathlib import Path
 
 from plrdesk.cli.exit_codes import CliError, Exit
+from plrdesk.domain.passphrase_policy import MIN_SCORE, strength
 
 ENV_PASSPHRASE = "PLRDESK_PASSPHRASE"
 ENV_NEW_PASSPHRASE = "PLRDESK_NEW_PASSPHRASE"
-MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable: moderate protection from offline attack"
 
 
 def _from_file(path: Path) -> str:
@@ -51,16 +51,6 @@ def new(passphrase_file: Path | None, *, allow_weak: bool, env: str = ENV_PASSPH
             raise CliError(Exit.USAGE, "the two passphrases differ; nothing was changed")
     check_strength(passphrase, allow_weak=allow_weak)
     return passphrase
-
-
-def strength(passphrase: str) -> tuple[int, str]:
-    """zxcvbn's score (0-4) and its main piece of advice."""
-    from zxcvbn import zxcvbn
-
-    result = zxcvbn(passphrase[:100])  # zxcvbn is slow on very long input; 100 chars suffice
-    feedback = result.get("feedback", {})
-    advice = feedback.get("warning") or " ".join(feedback.get("suggestions", []))
-    return int(result["score"]), str(advice)
 
 
 def check_strength(passphrase: str, *, allow_weak: bool) -> None:

@@ -21,10 +21,12 @@ from plrdesk.cli import passphrase as pp
 from plrdesk.cli.exit_codes import CliError, Exit
 from plrdesk.interchange.errors import InvalidDocument
 from plrdesk.storage import errors as storage_errors
+from plrdesk.storage.creation import create_study, partial_path
 from plrdesk.storage.study_file import StudyFile
 
 if TYPE_CHECKING:
     from plrdesk.forms.catalog import FormCatalog
+    from plrdesk.services.changes import Changes
 
 
 def say(message: str) -> None:
@@ -85,37 +87,9 @@ def opened(args: argparse.Namespace) -> Iterator[StudyFile]:
             ) from exc
 
 
-def _partial(path: Path) -> Path:
-    return path.with_name(f".{path.name}.partial")
-
-
-def _remove_with_sidecars(path: Path) -> None:
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        candidate.unlink(missing_ok=True)
-
-
-@contextmanager
-def creating(path: Path, secret: str, title: str) -> Iterator[StudyFile]:
-    """Build a new study under a temporary name; it appears at `path` only when complete."""
-    if path.exists():
-        raise CliError(Exit.USAGE, f"{path}: a file already exists there; choose another name")
-    partial = _partial(path)
-    _remove_with_sidecars(partial)
-    try:
-        study = StudyFile.create(partial, secret, title=title)
-        try:
-            yield study
-        finally:
-            study.close()
-        os.replace(partial, path)
-    finally:
-        _remove_with_sidecars(partial)
-
-
 def cmd_new(args: argparse.Namespace) -> int:
     secret = pp.new(args.passphrase_file, allow_weak=args.allow_weak)
-    with creating(args.file, secret, args.title):
-        pass
+    create_study(args.file, secret, args.title)
     say(f"created {args.file}")
     return Exit.OK
 
@@ -158,10 +132,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         forms = shipped_forms()
         references.check(doc, references.KnownRecords(), merge=False, source=source, forms=forms)
         secret = pp.new(args.passphrase_file, allow_weak=args.allow_weak)
-        with creating(args.file, secret, doc.study.title) as study, study.transaction() as db:
-            changes = import_document(
-                db, doc, merge=False, source=source, forms=forms, new_study=True
-            )
+        imported: list[Changes] = []
+        create_study(
+            args.file,
+            secret,
+            doc.study.title,
+            lambda db: imported.append(
+                import_document(db, doc, merge=False, source=source, forms=forms, new_study=True)
+            ),
+        )
+        changes = imported[0]
     counts = ", ".join(f"{n} {table}" for table, n in changes.counts().items() if table != "study")
     say(f"imported into {args.file}: {counts or 'nothing new'}")
     return Exit.OK
@@ -187,7 +167,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return Exit.OK
     out = Path(args.output)
-    partial = _partial(out)
+    partial = partial_path(out)
     try:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -259,16 +239,11 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from plrdesk.interchange.parse import parse_document
-    from plrdesk.services.study_import import import_document
+    from plrdesk.services.demo import create_demo_study
 
-    source = shipped.demo_study_json()
-    doc = parse_document(source.read_text(encoding="utf-8"), str(source))
-    assert doc.study is not None
+    if args.file.exists():
+        raise CliError(Exit.USAGE, f"{args.file}: a file already exists there; choose another name")
     secret = pp.new(args.passphrase_file, allow_weak=args.allow_weak)
-    with creating(args.file, secret, doc.study.title) as study, study.transaction() as db:
-        import_document(
-            db, doc, merge=False, source=str(source), forms=shipped_forms(), new_study=True
-        )
+    create_demo_study(args.file, secret)
     say(f"created the demo study {args.file} (fictional people only)")
     return Exit.OK

@@ -124,6 +124,11 @@ class StudyFile:
         rows: list[tuple[Any, ...]] = self._raw.execute(sql).fetchall()
         return rows
 
+    def interrupt(self) -> None:
+        """Abort the statement running on this study's connection (from any thread)."""
+        if self._raw is not None:
+            self._raw.interrupt()
+
     def study_row(self, db: Session) -> Study:
         row = db.scalars(select(Study)).first()
         if row is None:

@@ -1,0 +1,185 @@
+"""The app's flow between windows: welcome → passphrase → main window, locking and
+unlocking, closing a study. Owns the settings and the idle timer; opens studies off the
+GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from plrdesk import settings as app_settings
+from plrdesk.forms.catalog import FormCatalog
+from plrdesk.storage.errors import StudyFileError, WrongPassphrase
+from plrdesk.storage.study_file import STUDY_SUFFIX, StudyFile
+from plrdesk.ui import opener
+from plrdesk.ui.idle_lock import IdleLock
+from plrdesk.ui.main_window import MainWindow
+from plrdesk.ui.passphrase_dialog import PassphraseDialog
+from plrdesk.ui.runner import OperationRunner
+from plrdesk.ui.welcome import WelcomeWindow
+
+log = logging.getLogger(__name__)
+
+OpenWork = Callable[[str], Callable[[], StudyFile]]
+
+
+class AppController(QObject):
+    sig_study_opened = Signal(MainWindow)
+    """A study is open in this main window."""
+    sig_locked = Signal()
+    """The study was locked: window gone, key dropped, passphrase dialog up."""
+
+    def __init__(self, app: QApplication, forms: FormCatalog) -> None:
+        super().__init__()
+        self.app = app
+        self.forms = forms
+        self.settings = app_settings.load()
+        self.welcome: WelcomeWindow | None = None
+        self.window: MainWindow | None = None
+        self.runner: OperationRunner | None = None
+        self.dialog: PassphraseDialog | None = None
+        self._pending: object = None  # keeps the background opener's signals alive
+        self._path: Path | None = None
+        self.idle = IdleLock(self.settings.auto_lock_minutes, self)
+        self.idle.sig_idle.connect(self.lock)
+        app.installEventFilter(self.idle)
+
+    # -- welcome ---------------------------------------------------------------------------
+
+    def show_welcome(self) -> None:
+        self.welcome = WelcomeWindow(self.settings.recent_studies)
+        self.welcome.sig_new_requested.connect(self.new_study)
+        self.welcome.sig_open_requested.connect(self.choose_study)
+        self.welcome.sig_demo_requested.connect(self.try_demo)
+        self.welcome.sig_recent_chosen.connect(self.open_path)
+        self.welcome.show()
+
+    def _parent(self) -> QWidget | None:
+        return self.window or self.welcome
+
+    def choose_study(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self._parent(),
+            "Open study",
+            str(Path.home()),
+            f"Studies (*{STUDY_SUFFIX});;All files (*)",
+        )
+        if name:
+            self.open_path(Path(name))
+
+    def new_study(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self._parent(),
+            "New study",
+            str(Path.home() / f"study{STUDY_SUFFIX}"),
+            f"Studies (*{STUDY_SUFFIX})",
+        )
+        if not name:
+            return
+        path = Path(name) if name.endswith(STUDY_SUFFIX) else Path(name + STUDY_SUFFIX)
+        title, ok = QInputDialog.getText(self._parent(), "New study", "Title of the study:")
+        if not ok or not title.strip():
+            return
+        self._ask(
+            path, new=True, work=lambda secret: opener.create_and_open(path, secret, title.strip())
+        )
+
+    def try_demo(self) -> None:
+        path = Path.home() / f"plrdesk-demo{STUDY_SUFFIX}"
+        if path.exists():
+            self.open_path(path)
+            return
+        self._ask(path, new=True, work=lambda secret: opener.create_demo_and_open(path, secret))
+
+    def open_path(self, path: Path) -> None:
+        if not path.exists():
+            QMessageBox.warning(self._parent(), "Study not found", f"There is no study at {path}.")
+            self.settings.forget(path)
+            app_settings.save(self.settings)
+            return
+        self._ask(path, new=False, work=lambda secret: opener.open_study(path, secret))
+
+    # -- passphrase and opening ------------------------------------------------------------
+
+    def _ask(self, path: Path, *, new: bool, work: OpenWork) -> None:
+        self._path = path
+        self.dialog = PassphraseDialog(path.name, new=new, parent=self._parent())
+        self.dialog.accepted.connect(lambda: self._start_open(work))
+        self.dialog.rejected.connect(self._cancelled)
+        self.dialog.open()
+
+    def _start_open(self, work: OpenWork) -> None:
+        assert self.dialog is not None
+        secret = self.dialog.passphrase()
+        self.dialog.first.clear()
+        self._pending = opener.open_in_background(work(secret), self._opened, self._open_failed)
+
+    def _open_failed(self, exc: Exception) -> None:
+        self._pending = None
+        if isinstance(exc, WrongPassphrase) and self.dialog is not None:
+            self.dialog.show_wrong()
+            self.dialog.open()
+            return
+        message = (
+            str(exc)
+            if isinstance(exc, StudyFileError)
+            else f"Could not open the study ({type(exc).__name__})."
+        )
+        QMessageBox.warning(self._parent(), "Could not open the study", message)
+        self.dialog = None
+        if self.window is None and (self.welcome is None or not self.welcome.isVisible()):
+            self.show_welcome()
+
+    def _cancelled(self) -> None:
+        self.dialog = None
+        if self.window is None and (self.welcome is None or not self.welcome.isVisible()):
+            self.show_welcome()
+
+    def _opened(self, study: StudyFile) -> None:
+        self._pending = None
+        self.dialog = None
+        self.settings.remember(study.path)
+        app_settings.save(self.settings)
+        self.runner = OperationRunner(study)
+        self.window = MainWindow(self.runner, self.forms)
+        self.window.sig_lock_requested.connect(self.lock)
+        self.window.sig_close_requested.connect(self.close_study)
+        if self.welcome is not None:
+            self.welcome.close()
+            self.welcome = None
+        self.window.show()
+        self.idle.start()
+        self.sig_study_opened.emit(self.window)
+
+    # -- locking and closing ---------------------------------------------------------------
+
+    def _tear_down(self) -> None:
+        self.idle.stop()
+        if self.runner is not None:
+            self.runner.close()  # closes the connection: the key leaves memory with it
+            self.runner.deleteLater()
+            self.runner = None
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+
+    def lock(self) -> None:
+        if self.window is None or self._path is None:
+            return
+        log.info("study locked")
+        path = self._path
+        self._tear_down()
+        self.sig_locked.emit()
+        self._ask(path, new=False, work=lambda secret: opener.open_study(path, secret))
+
+    def close_study(self) -> None:
+        self._tear_down()
+        self.show_welcome()
+
+    def shutdown(self) -> None:
+        self._tear_down()

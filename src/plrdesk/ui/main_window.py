@@ -1,0 +1,178 @@
+"""The main window of an open study: overview, participants, sessions, search.
+
+It owns nothing but layout and commands; each page talks to services through the
+runner it is handed. Locking tears every page down (so no participant data stays on
+screen or in widget memory) and hands control back to the controller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from plrdesk.forms.catalog import FormCatalog
+from plrdesk.ui.context import StudyContext
+from plrdesk.ui.long_work import run_with_progress
+from plrdesk.ui.overview_page import OverviewPage
+from plrdesk.ui.runner import OperationRunner
+from plrdesk.ui.search_page import SearchPage
+from plrdesk.ui.welcome import APP_NAME
+
+
+class MainWindow(QMainWindow):
+    sig_lock_requested = Signal()
+    """The user (Ctrl+L) or the idle timer asked to lock the study."""
+    sig_close_requested = Signal()
+    """The user closed the study (back to the welcome window)."""
+
+    def __init__(
+        self, runner: OperationRunner, forms: FormCatalog, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.undo = QUndoStack(self)
+        self.ctx = StudyContext(runner, forms, self.undo, runner.path)
+        self.setWindowTitle(f"{runner.path.name} – {APP_NAME}")
+        self.setAccessibleName(f"{APP_NAME} study window")
+
+        from plrdesk.ui.register.page import RegisterPage
+        from plrdesk.ui.sessions.page import SessionsPage
+
+        self.overview = OverviewPage(self.ctx)
+        self.register = RegisterPage(self.ctx)
+        self.sessions = SessionsPage(self.ctx)
+        self.search = SearchPage(self.ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Study sections")
+        for page, title in [
+            (self.overview, "&Overview"),
+            (self.register, "&Participants"),
+            (self.sessions, "&Sessions"),
+            (self.search, "Searc&h"),
+        ]:
+            self.tabs.addTab(page, title)
+        self.setCentralWidget(self.tabs)
+        self._build_menus()
+
+        nav = self.ctx.navigator
+        nav.sig_show_entry.connect(self._show_entry)
+        nav.sig_show_session.connect(self._show_session)
+        nav.sig_show_participant.connect(self._show_participant)
+        runner.sig_status.connect(self.statusBar().showMessage)
+        runner.sig_failed.connect(self._operation_failed)
+        self.statusBar().showMessage("Study open. Every change is saved as you type.")
+        geometry = QSettings("plrdesk", "plrdesk").value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+
+    # -- menus -----------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        def action(
+            menu_title: str,
+            text: str,
+            slot: Callable[[], object],
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        ) -> QAction:
+            menu = menus.get(menu_title) or self.menuBar().addMenu(menu_title)
+            menus[menu_title] = menu
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(lambda _checked=False: slot())
+            menu.addAction(act)
+            return act
+
+        menus: dict[str, QMenu] = {}
+        self.backup_action = action("&Study", "&Back up…", self.back_up, "Ctrl+Shift+B")
+        self.lock_action = action("&Study", "&Lock", self.sig_lock_requested.emit, "Ctrl+L")
+        action(
+            "&Study", "&Close study", self.sig_close_requested.emit, QKeySequence.StandardKey.Close
+        )
+        undo = self.undo.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit = self.menuBar().addMenu("&Edit")
+        edit.addAction(undo)
+        edit.addAction(redo)
+        for number, (title, page) in enumerate(
+            [
+                ("&Overview", self.overview),
+                ("&Participants", self.register),
+                ("&Sessions", self.sessions),
+            ],
+            start=1,
+        ):
+            action("&View", title, partial(self.tabs.setCurrentWidget, page), f"Ctrl+{number}")
+        action("&View", "&Find in notes", self._focus_search, QKeySequence.StandardKey.Find)
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def _focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.search)
+        self.search.focus_box()
+
+    def _show_entry(self, entry_id: object) -> None:
+        self.tabs.setCurrentWidget(self.sessions)
+        self.sessions.show_entry(entry_id)  # type: ignore[arg-type]
+
+    def _show_session(self, ref: str) -> None:
+        self.tabs.setCurrentWidget(self.sessions)
+        self.sessions.show_session(ref)
+
+    def _show_participant(self, ref: str) -> None:
+        self.tabs.setCurrentWidget(self.register)
+        self.register.select(ref)
+
+    # -- commands --------------------------------------------------------------------------
+
+    def back_up(self) -> None:
+        stamp = dt.datetime.now().strftime("%Y-%m-%d")
+        suggested = str(self.runner.path.with_name(f"{self.runner.path.stem}-backup-{stamp}.plr"))
+        target, _ = QFileDialog.getSaveFileName(self, "Back up study", suggested, "Studies (*.plr)")
+        if not target:
+            return
+        dest = Path(target)
+
+        def op(study: object, progress: object) -> Path:
+            from plrdesk.storage.backups import backup_to
+            from plrdesk.storage.study_file import StudyFile
+
+            assert isinstance(study, StudyFile)
+            return backup_to(study, dest)
+
+        run_with_progress(
+            self,
+            self.runner,
+            op,
+            "Backing up",
+            on_done=lambda path: self.statusBar().showMessage(f"Backed up to {path}"),
+            on_error=self._backup_failed,
+            whole_file=True,
+        )
+
+    def _backup_failed(self, exc: Exception) -> None:
+        QMessageBox.warning(self, "Backup failed", f"The backup failed: {exc}")
+
+    def _operation_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings("plrdesk", "plrdesk").setValue("main/geometry", self.saveGeometry())
+        super().closeEvent(event)

@@ -1,0 +1,80 @@
+"""The study overview: title, aims, endorsement, counts, and the to-do list."""
+
+from __future__ import annotations
+
+import html
+import uuid
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from plrdesk.services.changes import Changes
+from plrdesk.services.overview import Overview, ToDo, study_overview
+from plrdesk.ui.context import StudyContext
+
+
+class OverviewPage(QWidget):
+    def __init__(self, ctx: StudyContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.summary = QLabel()
+        self.summary.setObjectName("overviewSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setAccessibleName("Study summary")
+        self.todo = QListWidget()
+        self.todo.setAccessibleName("To do")
+        self.todo.itemActivated.connect(self._jump)
+        todo_label = QLabel("<h3>To do</h3>")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(todo_label)
+        layout.addWidget(self.todo, 1)
+        ctx.runner.sig_changes.connect(self._changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        forms = self._ctx.forms
+        self._ctx.runner.submit(lambda db: study_overview(db, forms), self.show_overview)
+
+    def _changed(self, changes: Changes) -> None:
+        self.refresh()
+
+    def show_overview(self, view: Overview) -> None:
+        def esc(text: str | None) -> str:
+            return html.escape(text or "")
+
+        aims = "".join(f"<li>{esc(aim)}</li>" for aim in view.aims) or "<li>(none yet)</li>"
+        people = ", ".join(f"{n} {kind}" for kind, n in sorted(view.participants.items()))
+        sessions = ", ".join(f"{n} {kind}" for kind, n in sorted(view.sessions.items()))
+        by = " · ".join(esc(x) for x in (view.researcher, view.organisation) if x)
+        self.summary.setText(
+            f"<h2>{esc(view.title)}</h2><p>{by}</p>"
+            f"<p>{esc(view.endorsement) or 'Not yet endorsed.'}</p>"
+            f"<h3>Aims</h3><ol>{aims}</ol>"
+            f"<p><b>Participants:</b> {people or 'none yet'}"
+            f"{f' ({view.withdrawn} withdrawn)' if view.withdrawn else ''}<br>"
+            f"<b>Sessions:</b> {sessions or 'none yet'}<br>"
+            f"<b>Notes:</b> {view.entries}</p>"
+        )
+        self.todo.clear()
+        for item in view.todo:
+            row = QListWidgetItem(item.text)
+            row.setData(Qt.ItemDataRole.UserRole, item)
+            row.setToolTip("Press Enter to go to the first one")
+            self.todo.addItem(row)
+        if not view.todo:
+            self.todo.addItem("Nothing waiting.")
+
+    def _jump(self, item: QListWidgetItem) -> None:
+        todo = item.data(Qt.ItemDataRole.UserRole)
+        if not isinstance(todo, ToDo) or not todo.targets:
+            return
+        first = todo.targets[0]
+        navigator = self._ctx.navigator
+        if todo.target == "participant":
+            navigator.sig_show_participant.emit(first)
+        elif todo.target == "session":
+            navigator.sig_show_session.emit(first)
+        else:
+            navigator.sig_show_entry.emit(uuid.UUID(first))
