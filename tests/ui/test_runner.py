@@ -16,7 +16,7 @@ from plrdesk.ui.runner import OperationRunner
 
 
 def test_operations_run_on_the_worker_thread(qtbot: QtBot, runner: OperationRunner) -> None:
-    seen: list[object] = []
+    seen: list[tuple[int, str]] = []
 
     def op(db: Session) -> tuple[int, str]:
         count = db.scalar(select(func.count()).select_from(m.Participant)) or 0
@@ -24,7 +24,7 @@ def test_operations_run_on_the_worker_thread(qtbot: QtBot, runner: OperationRunn
 
     runner.submit(op, seen.append)
     qtbot.waitUntil(lambda: bool(seen))
-    count, thread = seen[0]  # type: ignore[misc]
+    count, thread = seen[0]
     assert count == 16
     assert thread != threading.main_thread().name
 
