@@ -43,3 +43,25 @@ def test_dump_without_yes_and_no_terminal_refuses(
     assert result.code == 2
     assert "--yes" in result.err
     assert not out.exists()
+
+
+def test_extensions_round_trip(cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    """Every documented extension key survives import and dump unchanged."""
+    png = "iVBORw0KGgo="
+    doc = json.loads(demo_study_json().read_text())
+    consent = next(c for c in doc["consents"] if c["method"] == "verbal")
+    consent["confirmations"] = {"take-part": "2009-01-07T18:02:00Z"}
+    consent["recorded_by"] = "Claire Beaumont"
+    written = next(c for c in doc["consents"] if c["form"] == "parental-consent")
+    written["signature"] = {"media_type": "image/png", "data": png}
+    written["second_signature"] = {"media_type": "image/png", "data": png}
+    written["scan"] = {"media_type": "image/jpeg", "data": png}
+    doc["sessions"][0]["entries"][1]["follow_up"] = True
+    doc["themes"][0]["colour"] = "#aa3366"
+    doc["export_settings"] = {"child": {"descriptor_attributes": ["age"], "allow_unique": True}}
+    data = tmp_path / "ext.json"
+    data.write_text(json.dumps(doc))
+    study = tmp_path / "ext.plr"
+    assert cli("import", study, data).code == 0
+    dumped = json.loads(cli("dump", study, "-o", "-", "--yes").out)
+    assert dumped == doc

@@ -136,6 +136,12 @@ class Consent(Base):
     answers: Mapped[dict[str, JsonValue]] = mapped_column(JSON, default=dict)
     withdrawn_on: Mapped[dt.date | None]
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    second_signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    scan_image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    scan_media_type: Mapped[str | None] = mapped_column(String(40))
+    # Verbal consent: when each confirmation was ticked during the call (item id -> ISO time).
+    confirmations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    recorded_by: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     participant: Mapped[Participant] = relationship(foreign_keys=[participant_id])
@@ -225,6 +231,9 @@ class Entry(Base):
     at: Mapped[dt.datetime | None]
     safeguarding_flagged_at: Mapped[dt.datetime | None]
     safeguarding_action: Mapped[str | None] = mapped_column(Text)
+    # A follow-up question the researcher added under `question` (its text is the question).
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime | None]
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     session: Mapped[StudySession] = relationship(back_populates="entries")

@@ -66,11 +66,21 @@ class ParticipantIn(Strict):
     withdrawal_reason: str | None = None
 
 
+Base64 = Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]*={0,2}$")]
+
+
 class SignatureIn(Strict):
     """Extension: a signature captured on screen, PNG bytes in base64."""
 
     media_type: Literal["image/png"]
-    data: Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]*={0,2}$")]
+    data: Base64
+
+
+class ScanIn(Strict):
+    """Extension: the scanned paper form of a written consent."""
+
+    media_type: Literal["image/png", "image/jpeg", "application/pdf"]
+    data: Base64
 
 
 class ConsentIn(Strict):
@@ -83,7 +93,11 @@ class ConsentIn(Strict):
     given_on: dt.date
     answers: dict[NonEmpty, AnswerValue] = {}
     withdrawn_on: dt.date | None = None
-    signature: SignatureIn | None = None
+    signature: SignatureIn | None = None  # extension
+    second_signature: SignatureIn | None = None  # extension: e.g. the child beside the parent
+    scan: ScanIn | None = None  # extension
+    confirmations: dict[NonEmpty, AwareDatetime] = {}  # extension: verbal, item -> when ticked
+    recorded_by: str | None = None  # extension
 
 
 class CallAttemptIn(Strict):
@@ -106,6 +120,7 @@ class EntryIn(Strict):
     show_of_hands: dict[NonEmpty, NonNegativeInt] | None = None
     at: AwareDatetime | None = None
     safeguarding: Safeguarding | None = None
+    follow_up: bool = False  # extension: the text is a follow-up question the researcher asked
 
     @model_validator(mode="after")
     def _has_content(self) -> EntryIn:

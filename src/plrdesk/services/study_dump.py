@@ -153,12 +153,23 @@ def _participant(p: m.Participant) -> JsonObject:
     )
 
 
+def _png(data: bytes | None) -> JsonObject | None:
+    return {"media_type": "image/png", "data": _b64(data)} if data else None
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
 def _consent(c: m.Consent) -> JsonObject:
-    signature = (
-        {"media_type": "image/png", "data": base64.b64encode(c.signature_png).decode("ascii")}
-        if c.signature_png
+    scan = (
+        {"media_type": c.scan_media_type, "data": _b64(c.scan_image)}
+        if c.scan_image and c.scan_media_type
         else None
     )
+    confirmations = {
+        key: moment(dt.datetime.fromisoformat(at)) for key, at in (c.confirmations or {}).items()
+    }
     return _compact(
         {
             "ref": c.ref,
@@ -170,7 +181,11 @@ def _consent(c: m.Consent) -> JsonObject:
             "given_on": c.given_on.isoformat(),
             "answers": dict(c.answers),
             "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None,
-            "signature": signature,
+            "signature": _png(c.signature_png),
+            "second_signature": _png(c.second_signature_png),
+            "scan": scan,
+            "confirmations": confirmations,
+            "recorded_by": c.recorded_by,
         },
         "ref",
         "participant",
@@ -222,6 +237,7 @@ def _entry(e: m.Entry) -> JsonObject:
             "show_of_hands": dict(e.show_of_hands) if e.show_of_hands is not None else None,
             "at": moment(e.at) if e.at else None,
             "safeguarding": safeguarding,
+            "follow_up": e.follow_up,
         },
         "ref",
         *(("show_of_hands",) if e.show_of_hands is not None else ()),

@@ -195,7 +195,14 @@ class _Writer:
             row.given_on = item.given_on
             row.answers = dict(item.answers)
             row.withdrawn_on = item.withdrawn_on
-            row.signature_png = base64.b64decode(item.signature.data) if item.signature else None
+            row.signature_png = _decode(item.signature.data if item.signature else None)
+            row.second_signature_png = _decode(
+                item.second_signature.data if item.second_signature else None
+            )
+            row.scan_image = _decode(item.scan.data if item.scan else None)
+            row.scan_media_type = item.scan.media_type if item.scan else None
+            row.confirmations = {key: at.isoformat() for key, at in item.confirmations.items()}
+            row.recorded_by = item.recorded_by
 
     def _sessions(
         self, items: list[SessionIn], people: dict[str, m.Participant]
@@ -280,6 +287,10 @@ class _Writer:
             self._touched.append(("add", "coding", coding))
 
 
+def _decode(data: str | None) -> bytes | None:
+    return base64.b64decode(data) if data is not None else None
+
+
 def _fill_entry(entry: m.Entry, item: EntryIn, people: dict[str, m.Participant]) -> None:
     entry.question = item.question
     entry.speaker = people[item.speaker] if item.speaker else None
@@ -289,3 +300,4 @@ def _fill_entry(entry: m.Entry, item: EntryIn, people: dict[str, m.Participant])
     entry.at = item.at
     entry.safeguarding_flagged_at = item.safeguarding.flagged_at if item.safeguarding else None
     entry.safeguarding_action = item.safeguarding.action if item.safeguarding else None
+    entry.follow_up = item.follow_up
