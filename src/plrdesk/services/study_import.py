@@ -31,6 +31,7 @@ from plrdesk.interchange.schema import (
 )
 from plrdesk.services import audit, study_forms
 from plrdesk.services.changes import Changes
+from plrdesk.services.progress import NO_PROGRESS, Progress
 
 Row = TypeVar("Row", bound=m.Base)
 
@@ -71,6 +72,7 @@ def import_document(
     source: str,
     forms: FormCatalog,
     new_study: bool = False,
+    progress: Progress = NO_PROGRESS,
 ) -> Changes:
     """Write `doc` into the study held by `db`. Raises InvalidDocument before writing anything.
 
@@ -87,15 +89,16 @@ def import_document(
     catalog = study_forms.catalog_for(db, forms)
     references.check(doc, known_records(db), merge=merge, source=source, forms=catalog)
     with db.no_autoflush:  # one flush at the end, not one per ref lookup
-        changes = _Writer(db, merge=merge).write(doc, study)
+        changes = _Writer(db, merge=merge, progress=progress).write(doc, study)
     study_forms.store_used_forms(db, catalog)
     return changes
 
 
 class _Writer:
-    def __init__(self, db: Session, *, merge: bool) -> None:
+    def __init__(self, db: Session, *, merge: bool, progress: Progress) -> None:
         self.db = db
         self.merge = merge
+        self.progress = progress
         # Rows get their UUIDs at flush; remember them and report ids afterwards.
         self._touched: list[tuple[str, str, _HasId]] = []
         self.positions = _Positions(db)
@@ -209,7 +212,8 @@ class _Writer:
     ) -> dict[str, m.Entry]:
         entries = {e.ref: e for e in self.db.scalars(select(m.Entry))}
         position = self.positions.next(m.StudySession)
-        for item in items:
+        for done, item in enumerate(items):
+            self.progress.step(done, len(items))
             row = self._by_ref(m.StudySession, item.ref)
             if row is None:
                 row = m.StudySession(ref=item.ref, position=position)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from plrdesk.forms.catalog import FormCatalog
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.import_data import import_study_data
 from plrdesk.ui.long_work import run_with_progress
 from plrdesk.ui.overview_page import OverviewPage
 from plrdesk.ui.runner import OperationRunner
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
 
         menus: dict[str, QMenu] = {}
         self.backup_action = action("&Study", "&Back up…", self.back_up, "Ctrl+Shift+B")
+        action("&Study", "&Import study data…", lambda: import_study_data(self, self.ctx), "Ctrl+I")
         self.lock_action = action("&Study", "&Lock", self.sig_lock_requested.emit, "Ctrl+L")
         action(
             "&Study", "&Close study", self.sig_close_requested.emit, QKeySequence.StandardKey.Close
