@@ -58,6 +58,7 @@ def test_extensions_round_trip(cli: Callable[..., CliResult], tmp_path: Path) ->
     written["scan"] = {"media_type": "image/jpeg", "data": png}
     doc["sessions"][0]["entries"][1]["follow_up"] = True
     doc["themes"][0]["colour"] = "#aa3366"
+    doc["codings"][0]["exemplar"] = True
     doc["export_settings"] = {"child": {"descriptor_attributes": ["age"], "allow_unique": True}}
     data = tmp_path / "ext.json"
     data.write_text(json.dumps(doc))

@@ -274,6 +274,8 @@ class Coding(Base):
     start: Mapped[int | None]
     end: Mapped[int | None]
     memo: Mapped[str | None] = mapped_column(Text)
+    # The researcher marked this passage as usable as a quote in the report.
+    exemplar: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     entry: Mapped[Entry] = relationship(back_populates="codings")

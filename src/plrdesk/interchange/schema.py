@@ -154,6 +154,7 @@ class CodingIn(Strict):
     start: NonNegativeInt | None = None
     end: NonNegativeInt | None = None
     memo: str | None = None
+    exemplar: bool = False  # extension: marked as usable as a quote
 
     @model_validator(mode="after")
     def _span(self) -> CodingIn:

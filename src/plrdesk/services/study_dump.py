@@ -118,6 +118,7 @@ def dump_document(db: Session) -> JsonObject:
                 "start": c.start,
                 "end": c.end,
                 "memo": c.memo,
+                "exemplar": c.exemplar,
             },
             "entry",
             "theme",

@@ -281,10 +281,16 @@ class _Writer:
             ]
             if same:
                 same[0].memo = item.memo
+                same[0].exemplar = item.exemplar
                 self._touched.append(("update", "coding", same[0]))
                 continue
             coding = m.Coding(
-                theme=theme, start=item.start, end=item.end, memo=item.memo, position=position
+                theme=theme,
+                start=item.start,
+                end=item.end,
+                memo=item.memo,
+                exemplar=item.exemplar,
+                position=position,
             )
             position += 1
             entry.codings.append(coding)
