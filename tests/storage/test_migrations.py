@@ -75,3 +75,28 @@ def test_a_study_from_a_newer_plrdesk_is_refused(empty_study_path: Path) -> None
         study.raw_execute("UPDATE alembic_version SET version_num = 'ffff_future'")
     with pytest.raises(NotAStudyFile, match="newer plrdesk"):
         StudyFile.open(empty_study_path, PASSPHRASE)
+
+
+TRIGGERS = {"entry_fts_insert", "entry_fts_update", "entry_fts_delete"}
+
+
+def triggers(study: StudyFile) -> set[str]:
+    return {
+        row[0] for row in study.raw_execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+    }
+
+
+def test_a_new_study_has_the_full_text_triggers(empty_study: StudyFile) -> None:
+    assert triggers(empty_study) == TRIGGERS
+
+
+def test_an_upgraded_study_keeps_indexing_edits(tmp_path: Path) -> None:
+    """Every migration after 0002 must leave the triggers in place (batch mode would not)."""
+    path = tmp_path / "old.plr"
+    make_study_at_first_revision(path)
+    with StudyFile.open(path, PASSPHRASE) as study:
+        assert triggers(study) == TRIGGERS
+        study.raw_execute("UPDATE entry SET text = 'the marmoset climbed' WHERE ref = 'E1'")
+        with study.transaction() as db:
+            assert len(search_entries(db, "marmoset")) == 1
+            assert search_entries(db, "kettle") == []

@@ -11,6 +11,8 @@ with engine.begin() as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
-        render_as_batch=True,  # SQLite alters tables by copy; batch mode does that for us
+        # No render_as_batch: batch mode copies tables and drops their triggers (the full-text
+        # index lives in triggers on `entry`). Migrations use plain ADD COLUMN, or copy a
+        # table by hand and re-create its triggers.
     )
     context.run_migrations()

@@ -28,8 +28,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("form_id", "version"),
     )
-    with op.batch_alter_table("session") as batch_op:
-        batch_op.add_column(sa.Column("guide_version", sa.String(length=40), nullable=True))
+    op.add_column("session", sa.Column("guide_version", sa.String(length=40), nullable=True))
 
 
 def downgrade() -> None:

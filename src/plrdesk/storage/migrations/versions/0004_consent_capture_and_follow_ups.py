@@ -18,19 +18,19 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("consent") as batch_op:
-        batch_op.add_column(sa.Column("second_signature_png", sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column("scan_image", sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column("scan_media_type", sa.String(length=40), nullable=True))
-        batch_op.add_column(
-            sa.Column("confirmations", sa.JSON(), nullable=False, server_default="{}")
-        )
-        batch_op.add_column(sa.Column("recorded_by", sa.Text(), nullable=True))
-    with op.batch_alter_table("entry") as batch_op:
-        batch_op.add_column(
-            sa.Column("follow_up", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(sa.Column("updated_at", sa.String(length=40), nullable=True))
+    # Plain ADD COLUMN, never batch mode: batch mode copies the table, and copying `entry`
+    # would silently drop the full-text index triggers defined on it (revision 0002).
+    op.add_column("consent", sa.Column("second_signature_png", sa.LargeBinary(), nullable=True))
+    op.add_column("consent", sa.Column("scan_image", sa.LargeBinary(), nullable=True))
+    op.add_column("consent", sa.Column("scan_media_type", sa.String(length=40), nullable=True))
+    op.add_column(
+        "consent", sa.Column("confirmations", sa.JSON(), nullable=False, server_default="{}")
+    )
+    op.add_column("consent", sa.Column("recorded_by", sa.Text(), nullable=True))
+    op.add_column(
+        "entry", sa.Column("follow_up", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.add_column("entry", sa.Column("updated_at", sa.String(length=40), nullable=True))
 
 
 def downgrade() -> None:

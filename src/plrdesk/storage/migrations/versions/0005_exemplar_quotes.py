@@ -17,10 +17,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("coding") as batch_op:
-        batch_op.add_column(
-            sa.Column("exemplar", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    op.add_column(
+        "coding", sa.Column("exemplar", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
