@@ -25,13 +25,13 @@ class FormCatalog:
     forms: dict[tuple[str, str], LoadedForm] = field(default_factory=dict)
 
     @classmethod
-    def from_files(cls, paths: Iterable[Path]) -> FormCatalog:
+    def from_files(cls, paths: Iterable[Path], *, review_language: bool = True) -> FormCatalog:
         """Load every file; raise FormErrors with all problems across all files."""
         catalog = cls()
         problems: list[Problem] = []
         for path in paths:
             try:
-                loaded = read_form(path)
+                loaded = read_form(path, review_language=review_language)
             except FormErrors as exc:
                 problems += exc.problems
                 continue
@@ -66,7 +66,9 @@ class FormCatalog:
     def add_stored(self, form_id: str, version: str, source: str) -> None:
         """A version the study stored; forms/ wins where both have the same id and version."""
         if (form_id, version) not in self.forms:
-            self.forms[(form_id, version)] = parse_form(source, f"(stored in study) {form_id}")
+            self.forms[(form_id, version)] = parse_form(
+                source, f"(stored in study) {form_id}", review_language=False
+            )
 
     def get(self, form_id: str, version: str | None = None) -> FormDefinition | None:
         loaded = self.loaded(form_id, version)
@@ -105,5 +107,6 @@ class FormCatalog:
         return sorted((v for fid, v in self.forms if fid == form_id), key=version_key)
 
 
-def shipped_catalog(folder: Path) -> FormCatalog:
-    return FormCatalog.from_files(sorted(folder.glob("*.yaml")))
+def shipped_catalog(folder: Path, *, review_language: bool = False) -> FormCatalog:
+    """The forms in `folder` for use (no plain-language review unless asked)."""
+    return FormCatalog.from_files(sorted(folder.glob("*.yaml")), review_language=review_language)

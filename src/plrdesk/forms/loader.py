@@ -23,16 +23,20 @@ class LoadedForm:
     warnings: list[Problem]
 
 
-def read_form(path: Path) -> LoadedForm:
-    """Load and check one form file; raise FormErrors listing every error found."""
+def read_form(path: Path, *, review_language: bool = True) -> LoadedForm:
+    """Load and check one form file; raise FormErrors listing every error found.
+
+    `review_language=False` skips the plain-language warnings (reading grades take a
+    moment): the app and imports need the definition, only `forms check` needs the advice.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FormErrors([Problem(str(path), 1, f"cannot read the file ({exc})")]) from None
-    return parse_form(text, str(path))
+    return parse_form(text, str(path), review_language=review_language)
 
 
-def parse_form(text: str, name: str) -> LoadedForm:
+def parse_form(text: str, name: str, *, review_language: bool = True) -> LoadedForm:
     try:
         raw, lines = load(text)
     except YamlProblem as exc:
@@ -43,7 +47,7 @@ def parse_form(text: str, name: str) -> LoadedForm:
         definition = FormDefinition.model_validate(raw)
     except ValidationError as exc:
         raise FormErrors(_schema_problems(exc, raw, lines, name)) from None
-    found = rules.check(definition, lines, name)
+    found = rules.check(definition, lines, name, review_language=review_language)
     errors = [p for p in found if p.severity == Severity.ERROR]
     if errors:
         raise FormErrors(errors)

@@ -18,7 +18,9 @@ from plrdesk.forms.schema import (
 from plrdesk.forms.yaml_lines import LineMap
 
 
-def check(form: FormDefinition, lines: LineMap, name: str) -> list[Problem]:
+def check(
+    form: FormDefinition, lines: LineMap, name: str, *, review_language: bool = True
+) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(path: tuple[int | str, ...], message: str, warn: bool = False) -> None:
@@ -64,7 +66,7 @@ def check(form: FormDefinition, lines: LineMap, name: str) -> list[Problem]:
                     f"a participant-facing form must state {topic.value}"
                     f" (mark the item that does with `covers: [{topic.value}]`)",
                 )
-    if form.audience == Audience.PARTICIPANT:
+    if review_language and form.audience == Audience.PARTICIPANT:
         for finding in plain_language.review(form):
             add(finding.path, finding.message, warn=True)
     return problems
