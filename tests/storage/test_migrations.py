@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from pathlib import Path
 
@@ -100,3 +101,18 @@ def test_an_upgraded_study_keeps_indexing_edits(tmp_path: Path) -> None:
         with study.transaction() as db:
             assert len(search_entries(db, "marmoset")) == 1
             assert search_entries(db, "kettle") == []
+
+
+def test_info_on_an_older_study_upgrades_it_first(tmp_path: Path) -> None:
+    from plrdesk.cli.app import run
+
+    path = tmp_path / "old.plr"
+    make_study_at_first_revision(path)
+    os.environ["PLRDESK_PASSPHRASE"] = PASSPHRASE
+    try:
+        assert run(["info", str(path)]) == 0
+    finally:
+        del os.environ["PLRDESK_PASSPHRASE"]
+    with StudyFile.open(path, PASSPHRASE) as study:
+        assert migrate.current_revision(study.engine) == migrate.HEAD
+    assert len(list(backup_dir(path).glob("*.plr"))) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import traceback
@@ -13,26 +14,29 @@ from plrdesk.cli.exit_codes import CliError, Exit
 
 Handler = Callable[..., int]
 
+# command -> (module, function). Each handler's module is imported only when its command
+# runs, so `plrdesk info` does not pay for the forms machinery, and so on.
+HANDLERS: dict[str, tuple[str, str]] = {
+    "new": ("plrdesk.cli.study_commands", "cmd_new"),
+    "info": ("plrdesk.cli.info_command", "cmd_info"),
+    "import": ("plrdesk.cli.study_commands", "cmd_import"),
+    "dump": ("plrdesk.cli.study_commands", "cmd_dump"),
+    "passwd": ("plrdesk.cli.study_commands", "cmd_passwd"),
+    "backup": ("plrdesk.cli.study_commands", "cmd_backup"),
+    "check": ("plrdesk.cli.study_commands", "cmd_check"),
+    "withdraw": ("plrdesk.cli.study_commands", "cmd_withdraw"),
+    "demo": ("plrdesk.cli.study_commands", "cmd_demo"),
+    "forms check": ("plrdesk.cli.forms_commands", "cmd_forms_check"),
+    "forms readability": ("plrdesk.cli.forms_commands", "cmd_forms_readability"),
+    "forms print": ("plrdesk.cli.forms_commands", "cmd_forms_print"),
+    "forms import-xlsform": ("plrdesk.cli.forms_commands", "cmd_forms_import_xlsform"),
+}
 
-def _handlers() -> dict[str, Handler]:
-    from plrdesk.cli import forms_commands as fc
-    from plrdesk.cli import study_commands as sc
 
-    return {
-        "new": sc.cmd_new,
-        "info": sc.cmd_info,
-        "import": sc.cmd_import,
-        "dump": sc.cmd_dump,
-        "passwd": sc.cmd_passwd,
-        "backup": sc.cmd_backup,
-        "check": sc.cmd_check,
-        "withdraw": sc.cmd_withdraw,
-        "demo": sc.cmd_demo,
-        "forms check": fc.cmd_forms_check,
-        "forms readability": fc.cmd_forms_readability,
-        "forms print": fc.cmd_forms_print,
-        "forms import-xlsform": fc.cmd_forms_import_xlsform,
-    }
+def handler(command: str) -> Handler:
+    module, function = HANDLERS[command]
+    found: Handler = getattr(importlib.import_module(module), function)
+    return found
 
 
 def run(argv: list[str]) -> int:
@@ -49,13 +53,13 @@ def run(argv: list[str]) -> int:
             return _desktop(args.file)
         if command == "forms":
             command = f"forms {args.forms_command}"
-        return _handlers()[command](args)
+        return handler(command)(args)
     except CliError as exc:
         return _fail(args.debug, exc.code, exc.message)
     except KeyboardInterrupt:
         return _fail(args.debug, Exit.FAILURE, "interrupted; nothing was changed")
     except Exception as exc:
-        from plrdesk.cli.study_commands import classify
+        from plrdesk.cli.failures import classify
 
         code, message = classify(exc)
         return _fail(args.debug, code, message)

@@ -20,7 +20,6 @@ from plrdesk import shipped
 from plrdesk.cli import passphrase as pp
 from plrdesk.cli.exit_codes import CliError, Exit
 from plrdesk.interchange.errors import InvalidDocument
-from plrdesk.storage import errors as storage_errors
 from plrdesk.storage.creation import create_study, partial_path
 from plrdesk.storage.study_file import StudyFile
 
@@ -35,33 +34,6 @@ def say(message: str) -> None:
 
 def warn(message: str) -> None:
     print(f"plrdesk: {message}", file=sys.stderr)  # noqa: T201 - command output
-
-
-def classify(exc: BaseException) -> tuple[Exit, str]:
-    """An exception as (exit code, one-line message)."""
-    from plrdesk.forms.problems import FormErrors
-    from plrdesk.printing.form_pdf import NoConsentRecorded
-
-    if isinstance(exc, NoConsentRecorded):
-        return Exit.USAGE, str(exc)
-    if isinstance(exc, FormErrors):
-        more = f" (and {len(exc.problems) - 1} more)"
-        return Exit.INVALID_INPUT, str(exc.problems[0]) + (more if len(exc.problems) > 1 else "")
-    if isinstance(exc, storage_errors.WrongPassphrase):
-        return Exit.WRONG_PASSPHRASE, str(exc)
-    if isinstance(exc, storage_errors.NotAStudyFile | storage_errors.NotSQLCipher):
-        return Exit.NOT_A_STUDY, str(exc)
-    if isinstance(exc, storage_errors.StudyExists | storage_errors.InvalidBackupTarget):
-        return Exit.USAGE, str(exc)
-    if isinstance(exc, sqlcipher3.DatabaseError | sqlalchemy.exc.DatabaseError):
-        reason = getattr(exc, "orig", exc)
-        return Exit.NOT_A_STUDY, f"the study file is damaged ({reason}); see docs/recovery.md"
-    if isinstance(exc, InvalidDocument):
-        return Exit.INVALID_INPUT, str(exc)
-    if isinstance(exc, OSError):
-        where = f"{exc.filename}: " if exc.filename else ""
-        return Exit.FAILURE, f"{where}{exc.strerror or exc}"
-    return Exit.FAILURE, f"unexpected error ({type(exc).__name__}); run again with --debug"
 
 
 def shipped_forms() -> FormCatalog:
@@ -91,15 +63,6 @@ def cmd_new(args: argparse.Namespace) -> int:
     secret = pp.new(args.passphrase_file, allow_weak=args.allow_weak)
     create_study(args.file, secret, args.title)
     say(f"created {args.file}")
-    return Exit.OK
-
-
-def cmd_info(args: argparse.Namespace) -> int:
-    from plrdesk.services.study_info import summarise
-
-    with opened(args) as study, study.transaction() as db:
-        for line in summarise(db, study.path):
-            say(line)
     return Exit.OK
 
 

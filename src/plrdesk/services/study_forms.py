@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
@@ -52,18 +52,36 @@ def store_if_new(db: Session, catalog: FormCatalog, form_id: str, version: str) 
 
 
 def store_used_forms(db: Session, catalog: FormCatalog) -> int:
-    """Store each form version the consents and sessions use; return how many were new."""
+    """Store each form version the consents and sessions use; return how many were new.
+
+    A session without a guide version gets the newest version of its guide: that is the
+    wording it is run with from now on.
+    """
     used: set[tuple[str, str]] = {
         (form, version)
         for form, version in db.execute(select(m.Consent.form, m.Consent.form_version).distinct())
     }
-    for session in db.scalars(select(m.StudySession).where(m.StudySession.guide.is_not(None))):
-        assert session.guide is not None
-        if session.guide_version is None:
-            loaded = catalog.loaded(session.guide)
-            session.guide_version = loaded.definition.version if loaded else None
-        if session.guide_version is not None:
-            used.add((session.guide, session.guide_version))
+    unversioned = db.scalars(
+        select(m.StudySession.guide)
+        .where(m.StudySession.guide.is_not(None), m.StudySession.guide_version.is_(None))
+        .distinct()
+    )
+    for guide in [g for g in unversioned if g is not None]:
+        loaded = catalog.loaded(guide)
+        if loaded is not None:
+            db.execute(
+                update(m.StudySession)
+                .where(m.StudySession.guide == guide, m.StudySession.guide_version.is_(None))
+                .values(guide_version=loaded.definition.version)
+            )
+    used |= {
+        (str(guide), str(version))
+        for guide, version in db.execute(
+            select(m.StudySession.guide, m.StudySession.guide_version)
+            .where(m.StudySession.guide.is_not(None), m.StudySession.guide_version.is_not(None))
+            .distinct()
+        )
+    }
     return sum(store_if_new(db, catalog, form_id, version) for form_id, version in sorted(used))
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
+from plrdesk.domain.ids import new_id
 from plrdesk.forms.catalog import FormCatalog
 from plrdesk.interchange import references
 from plrdesk.interchange.errors import InvalidDocument
@@ -32,6 +33,7 @@ from plrdesk.interchange.schema import (
 from plrdesk.services import audit, study_forms
 from plrdesk.services.changes import Changes
 from plrdesk.services.progress import NO_PROGRESS, Progress
+from plrdesk.storage.search import optimise_search_index
 
 Row = TypeVar("Row", bound=m.Base)
 
@@ -91,6 +93,9 @@ def import_document(
     with db.no_autoflush:  # one flush at the end, not one per ref lookup
         changes = _Writer(db, merge=merge, progress=progress).write(doc, study)
     study_forms.store_used_forms(db, catalog)
+    # Merge the full-text index's new segments now, once, rather than inside the first
+    # edits after the import (which would then take tens of milliseconds each).
+    optimise_search_index(db)
     return changes
 
 
@@ -101,6 +106,7 @@ class _Writer:
         self.progress = progress
         # Rows get their UUIDs at flush; remember them and report ids afterwards.
         self._touched: list[tuple[str, str, _HasId]] = []
+        self._bulk_added: list[tuple[str, uuid.UUID]] = []
         self.positions = _Positions(db)
 
     def write(self, doc: StudyDocument, study: m.Study) -> Changes:
@@ -124,6 +130,8 @@ class _Writer:
         changes = Changes()
         for what, table, row in self._touched:
             (changes.add if what == "add" else changes.update)(table, row.id)
+        for table, record_id in self._bulk_added:
+            changes.add(table, record_id)
         audit.record(self.db, "import", (), **changes.counts())
         return changes
 
@@ -180,13 +188,15 @@ class _Writer:
         return rows
 
     def _consents(self, items: list[ConsentIn], people: dict[str, m.Participant]) -> None:
+        rows = {c.ref: c for c in self.db.scalars(select(m.Consent))}
         position = self.positions.next(m.Consent)
         for item in items:
-            row = self._by_ref(m.Consent, item.ref)
+            row = rows.get(item.ref)
             if row is None:
                 row = m.Consent(ref=item.ref, position=position)
                 position += 1
                 self.db.add(row)
+                rows[item.ref] = row
                 self._touched.append(("add", "consent", row))
             else:
                 self._touched.append(("update", "consent", row))
@@ -209,44 +219,66 @@ class _Writer:
 
     def _sessions(
         self, items: list[SessionIn], people: dict[str, m.Participant]
-    ) -> dict[str, m.Entry]:
-        entries = {e.ref: e for e in self.db.scalars(select(m.Entry))}
+    ) -> dict[str, _EntryRef]:
+        """Sessions and their entries. New sessions (the bulk of any import) go in with
+        Core bulk inserts; sessions already in the study (--merge) go through the ORM."""
+        self.db.flush()  # participants need their ids before rows point at them
+        entries = {
+            ref: _EntryRef(entry_id, text, new=False)
+            for entry_id, ref, text in self.db.execute(
+                select(m.Entry.id, m.Entry.ref, m.Entry.text)
+            )
+        }
+        existing = {s.ref: s for s in self.db.scalars(select(m.StudySession))}
         position = self.positions.next(m.StudySession)
+        bulk = _BulkRows()
         for done, item in enumerate(items):
             self.progress.step(done, len(items))
-            row = self._by_ref(m.StudySession, item.ref)
+            row = existing.get(item.ref)
             if row is None:
-                row = m.StudySession(ref=item.ref, position=position)
+                bulk.add_session(item, position, people, entries)
                 position += 1
-                self.db.add(row)
-                self._touched.append(("add", "session", row))
             else:
-                self._touched.append(("update", "session", row))
-            row.kind = item.kind
-            row.guide = item.guide
-            row.started_at = item.started_at
-            row.ended_at = item.ended_at
-            members = [*row.participants]
-            members += [people[ref] for ref in item.participants if people[ref] not in members]
-            row.participants = members
-            if item.call_attempts:
-                row.call_attempts = [
-                    m.CallAttempt(at=a.at, outcome=a.outcome, minutes=a.minutes, position=n)
-                    for n, a in enumerate(item.call_attempts)
-                ]
-            next_entry = max((e.position for e in row.entries), default=-1) + 1
-            for entry_in in item.entries:
-                entry = entries.get(entry_in.ref)
-                if entry is None:
-                    entry = m.Entry(ref=entry_in.ref, position=next_entry)
-                    next_entry += 1
-                    row.entries.append(entry)
-                    entries[entry_in.ref] = entry
-                    self._touched.append(("add", "entry", entry))
-                else:
-                    self._touched.append(("update", "entry", entry))
-                _fill_entry(entry, entry_in, people)
+                self._merge_session(row, item, people, entries)
+        for model, rows in bulk.tables():
+            if rows:
+                self.db.execute(insert(model), rows)
+        self._bulk_added += bulk.added
         return entries
+
+    def _merge_session(
+        self,
+        row: m.StudySession,
+        item: SessionIn,
+        people: dict[str, m.Participant],
+        entries: dict[str, _EntryRef],
+    ) -> None:
+        self._touched.append(("update", "session", row))
+        row.kind = item.kind
+        row.guide = item.guide
+        row.started_at = item.started_at
+        row.ended_at = item.ended_at
+        members = [*row.participants]
+        members += [people[ref] for ref in item.participants if people[ref] not in members]
+        row.participants = members
+        if item.call_attempts:
+            row.call_attempts = [
+                m.CallAttempt(at=a.at, outcome=a.outcome, minutes=a.minutes, position=n)
+                for n, a in enumerate(item.call_attempts)
+            ]
+        next_entry = max((e.position for e in row.entries), default=-1) + 1
+        for entry_in in item.entries:
+            known = entries.get(entry_in.ref)
+            entry = self.db.get(m.Entry, known.id) if known else None
+            if entry is None:
+                entry = m.Entry(id=new_id(), ref=entry_in.ref, position=next_entry)
+                next_entry += 1
+                row.entries.append(entry)
+                self._touched.append(("add", "entry", entry))
+            else:
+                self._touched.append(("update", "entry", entry))
+            _fill_entry(entry, entry_in, people)
+            entries[entry_in.ref] = _EntryRef(entry.id, entry.text, new=False)
 
     def _themes(self, items: list[ThemeIn]) -> dict[str, m.Theme]:
         rows = {t.ref: t for t in self.db.scalars(select(m.Theme))}
@@ -269,32 +301,131 @@ class _Writer:
         return rows
 
     def _codings(
-        self, items: list[CodingIn], entries: dict[str, m.Entry], themes: dict[str, m.Theme]
+        self, items: list[CodingIn], entries: dict[str, _EntryRef], themes: dict[str, m.Theme]
     ) -> None:
+        self.db.flush()  # themes need their ids
         position = self.positions.next(m.Coding)
+        rows = []
         for item in items:
             entry, theme = entries[item.entry], themes[item.theme]
-            same = [
-                c
-                for c in entry.codings
-                if c.theme is theme and (c.start, c.end) == (item.start, item.end)
-            ]
-            if same:
-                same[0].memo = item.memo
-                same[0].exemplar = item.exemplar
-                self._touched.append(("update", "coding", same[0]))
-                continue
-            coding = m.Coding(
-                theme=theme,
-                start=item.start,
-                end=item.end,
-                memo=item.memo,
-                exemplar=item.exemplar,
-                position=position,
+            if not entry.new:
+                same = self.db.scalars(
+                    select(m.Coding).filter_by(
+                        entry_id=entry.id, theme_id=theme.id, start=item.start, end=item.end
+                    )
+                ).first()
+                if same is not None:
+                    same.memo = item.memo
+                    same.exemplar = item.exemplar
+                    self._touched.append(("update", "coding", same))
+                    continue
+            coding_id = new_id()
+            rows.append(
+                {
+                    "id": coding_id,
+                    "entry_id": entry.id,
+                    "theme_id": theme.id,
+                    "start": item.start,
+                    "end": item.end,
+                    "memo": item.memo,
+                    "exemplar": item.exemplar,
+                    "position": position,
+                }
             )
             position += 1
-            entry.codings.append(coding)
-            self._touched.append(("add", "coding", coding))
+            self._bulk_added.append(("coding", coding_id))
+        if rows:
+            self.db.execute(insert(m.Coding), rows)
+
+
+@dataclass(frozen=True)
+class _EntryRef:
+    """An entry known by ref: its id and text (for coding spans), and whether this import
+    creates it (then it cannot have codings yet)."""
+
+    id: uuid.UUID
+    text: str | None
+    new: bool
+
+
+@dataclass
+class _BulkRows:
+    """Rows of new sessions, gathered for one executemany per table."""
+
+    sessions: list[dict[str, object]] = field(default_factory=list)
+    members: list[dict[str, object]] = field(default_factory=list)
+    attempts: list[dict[str, object]] = field(default_factory=list)
+    entries: list[dict[str, object]] = field(default_factory=list)
+    added: list[tuple[str, uuid.UUID]] = field(default_factory=list)
+
+    def add_session(
+        self,
+        item: SessionIn,
+        position: int,
+        people: dict[str, m.Participant],
+        entries: dict[str, _EntryRef],
+    ) -> None:
+        session_id = new_id()
+        self.added.append(("session", session_id))
+        self.sessions.append(
+            {
+                "id": session_id,
+                "ref": item.ref,
+                "kind": item.kind.value,
+                "guide": item.guide,
+                "started_at": item.started_at,
+                "ended_at": item.ended_at,
+                "position": position,
+            }
+        )
+        self.members += [
+            {"session_id": session_id, "participant_id": people[ref].id, "position": n}
+            for n, ref in enumerate(item.participants)
+        ]
+        self.attempts += [
+            {
+                "id": new_id(),
+                "session_id": session_id,
+                "at": a.at,
+                "outcome": a.outcome.value,
+                "minutes": a.minutes,
+                "position": n,
+            }
+            for n, a in enumerate(item.call_attempts)
+        ]
+        for n, e in enumerate(item.entries):
+            entry_id = new_id()
+            self.added.append(("entry", entry_id))
+            entries[e.ref] = _EntryRef(entry_id, e.text, new=True)
+            self.entries.append(
+                {
+                    "id": entry_id,
+                    "ref": e.ref,
+                    "session_id": session_id,
+                    "question": e.question,
+                    "speaker_id": people[e.speaker].id if e.speaker else None,
+                    "text": e.text,
+                    "verbatim": e.verbatim,
+                    "show_of_hands": dict(e.show_of_hands) if e.show_of_hands is not None else None,
+                    "at": e.at,
+                    "safeguarding_flagged_at": e.safeguarding.flagged_at
+                    if e.safeguarding
+                    else None,
+                    "safeguarding_action": e.safeguarding.action if e.safeguarding else None,
+                    "follow_up": e.follow_up,
+                    "updated_at": None,
+                    "position": n,
+                }
+            )
+
+    def tables(self) -> list[tuple[type[m.Base], list[dict[str, object]]]]:
+        """In foreign-key order."""
+        return [
+            (m.StudySession, self.sessions),
+            (m.SessionMember, self.members),
+            (m.CallAttempt, self.attempts),
+            (m.Entry, self.entries),
+        ]
 
 
 def _decode(data: str | None) -> bytes | None:

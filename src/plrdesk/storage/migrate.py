@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from plrdesk.storage.schema_version import HEAD, REVISIONS
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
-# Every revision in order, oldest first; a test checks this against the scripts.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005")
-HEAD = REVISIONS[-1]
+
+__all__ = ["HEAD", "REVISIONS", "SchemaState", "create_schema", "schema_state", "upgrade"]
 
 
 class SchemaState(enum.Enum):

@@ -48,3 +48,9 @@ def search_entries(db: Session, query: str, *, limit: int = 200) -> list[Hit]:
         {"q": expression, "limit": limit},
     ).all()
     return [Hit(uuid.UUID(hex=str(entry_id)), str(snippet)) for entry_id, snippet in rows]
+
+
+def optimise_search_index(db: Session) -> None:
+    """Merge the index's segments into one: after a bulk import, and after an erasure so no
+    deleted word lingers in an old segment."""
+    db.execute(text("INSERT INTO entry_fts(entry_fts) VALUES ('optimize')"))

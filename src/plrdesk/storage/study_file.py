@@ -124,6 +124,11 @@ class StudyFile:
         rows: list[tuple[Any, ...]] = self._raw.execute(sql).fetchall()
         return rows
 
+    def raw_connection(self) -> Any:
+        """The keyed DB-API connection itself, for read-only raw SQL (plrdesk info)."""
+        assert self._raw is not None, "study is closed"
+        return self._raw
+
     def interrupt(self) -> None:
         """Abort the statement running on this study's connection (from any thread)."""
         if self._raw is not None:
