@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from plrdesk.domain import models as m
 from plrdesk.services import audit
 from plrdesk.services.changes import Changes
+from plrdesk.storage.search import optimise_search_index
 
 
 class UnknownParticipant(LookupError):
@@ -69,6 +70,7 @@ def withdraw_participant(
         for consent_id in consent_ids:
             changes.remove("consent", consent_id)
         entries, consents = len(entry_ids), len(consent_ids)
+        optimise_search_index(db)  # one merged index segment, no old segment left behind
     audit.record(
         db,
         "erase-participant" if erase else "withdraw-participant",
