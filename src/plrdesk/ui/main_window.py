@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from plrdesk.forms.catalog import FormCatalog
+from plrdesk.ui.consent.open import open_consent_recorder
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.import_data import import_study_data
 from plrdesk.ui.long_work import run_with_progress
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         nav.sig_show_entry.connect(self._show_entry)
         nav.sig_show_session.connect(self._show_session)
         nav.sig_show_participant.connect(self._show_participant)
+        nav.sig_record_consent.connect(partial(open_consent_recorder, self.ctx, parent=self))
         runner.sig_status.connect(self.statusBar().showMessage)
         runner.sig_failed.connect(self._operation_failed)
         self.statusBar().showMessage("Study open. Every change is saved as you type.")
