@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import errno
 import functools
+import io
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -71,6 +72,23 @@ def print_form(
     shipped: FormCatalog,
 ) -> int:
     """Write `loaded` as a PDF to `output` (atomically); return the number of pages."""
+    data, pages = render_form(
+        db, loaded, large_print=large_print, participant_ref=participant_ref, shipped=shipped
+    )
+    _write_atomically(output, data, private=participant_ref is not None)
+    return pages
+
+
+def render_form(
+    db: Session,
+    loaded: LoadedForm,
+    *,
+    large_print: bool,
+    participant_ref: str | None,
+    shipped: FormCatalog,
+) -> tuple[bytes, int]:
+    """The PDF bytes and page count, built in memory: a participant's copy never touches disk
+    unless the researcher saves it."""
     study = StudyText.of(db.scalars(select(m.Study)).first())
     record: Record | None = None
     if participant_ref is not None:
@@ -87,7 +105,9 @@ def print_form(
         )
     form = loaded.definition
     story_look = look(large_print or form.large_print)
-    return _write_atomically(output, form, study, story_look, record)
+    buffer = io.BytesIO()
+    pages = _build(buffer, form, study, story_look, record)
+    return buffer.getvalue(), pages
 
 
 def find_consent(db: Session, ref: str, form_id: str) -> m.Consent:
@@ -132,22 +152,20 @@ def consent_wording(
     return found
 
 
-def _write_atomically(
-    output: Path, form: FormDefinition, study: StudyText, page_look: Look, record: Record | None
-) -> int:
+def _write_atomically(output: Path, data: bytes, *, private: bool) -> None:
     if output.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file name", str(output))
     folder = output.parent
     if not folder.is_dir():
         raise FileNotFoundError(errno.ENOENT, "no such folder", str(folder))
     handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".partial", dir=folder)
-    os.close(handle)
     temp = Path(temp_name)
     try:
-        pages = _build(temp, form, study, page_look, record)
-        with temp.open("rb+") as written:
+        with os.fdopen(handle, "wb") as written:  # mkstemp made it 0600: private until renamed
+            written.write(data)
+            written.flush()
             os.fsync(written.fileno())
-        if record is None:  # a blank form is not private: the usual permissions
+        if not private:  # a blank form is not private: the usual permissions
             umask = os.umask(0o022)
             os.umask(umask)
             temp.chmod(0o666 & ~umask)
@@ -155,11 +173,10 @@ def _write_atomically(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return pages
 
 
 def _build(
-    path: Path, form: FormDefinition, study: StudyText, page_look: Look, record: Record | None
+    target: BinaryIO, form: FormDefinition, study: StudyText, page_look: Look, record: Record | None
 ) -> int:
     width = A4[0] - 2 * page_look.margin
     story: list[Flowable] = blocks.header(form, study, page_look, record)
@@ -176,7 +193,7 @@ def _build(
         story += blocks.signature_blocks(form, study, page_look, width)
     story += blocks.contact(form, study, page_look)
     doc = SimpleDocTemplate(
-        str(path),
+        target,
         pagesize=A4,
         leftMargin=page_look.margin,
         rightMargin=page_look.margin,

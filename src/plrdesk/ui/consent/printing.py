@@ -1,14 +1,13 @@
 """Print… and Save as PDF… for a blank consent form and for a participant's copy.
 
-The PDF is made by plrdesk.printing.print_form on the database worker, with a progress
-dialog (ui.long_work). Its bytes are then kept in memory: Save as PDF writes them where the
+The PDF is made in memory by plrdesk.printing.render_form on the database worker, with a
+progress dialog (ui.long_work). Its bytes are then kept in memory: Save as PDF writes them where the
 researcher chose (a participant's copy readable by its owner only), and Print shows Qt's
 print preview, whose Print button opens the system print dialog; each page is rasterised
 with pypdfium2 (PySide6-Essentials has no QtPdf) and painted onto the printer.
 
-print_form writes to a path, so until it can write to a stream the PDF is built inside a
-private temporary folder (mode 0700, in /dev/shm, which is memory, where there is one),
-read back and deleted at once: a participant's copy is never left in a file in plain text.
+No temporary file is ever written: a participant's copy exists only in memory until the
+researcher saves it.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from plrdesk.forms.catalog import FormCatalog
 from plrdesk.forms.loader import LoadedForm
-from plrdesk.printing import print_form
+from plrdesk.printing.form_pdf import render_form
 from plrdesk.services.progress import Progress
 from plrdesk.services.study_forms import catalog_for
 from plrdesk.ui.context import StudyContext
@@ -64,32 +63,20 @@ class PdfRequest:
 # -- making the PDF (on the database worker; no Qt) ---------------------------------------
 
 
-def _memory_folder() -> str | None:
-    """/dev/shm (memory, not disk) where the system has it; else the usual temp folder."""
-    shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
-
-
 def pdf_bytes(db: Session, shipped: FormCatalog, request: PdfRequest) -> bytes:
-    """The PDF for `request`, built by print_form and read back into memory."""
+    """The PDF for `request`, built in memory (a participant's copy never touches disk)."""
     loaded: LoadedForm | None = catalog_for(db, shipped).loaded(request.form_id, request.version)
     if loaded is None:
         version = f" version {request.version}" if request.version else ""
         raise LookupError(f"There is no form {request.form_id}{version}.")
-    with tempfile.TemporaryDirectory(prefix="plrdesk-print-", dir=_memory_folder()) as folder:
-        target = Path(folder) / "form.pdf"  # the folder is 0700: only this user can look in
-        try:
-            print_form(
-                db,
-                loaded,
-                target,
-                large_print=request.large_print,
-                participant_ref=request.participant_ref,
-                shipped=shipped,
-            )
-            return target.read_bytes()
-        finally:
-            target.unlink(missing_ok=True)
+    data, _pages = render_form(
+        db,
+        loaded,
+        large_print=request.large_print,
+        participant_ref=request.participant_ref,
+        shipped=shipped,
+    )
+    return data
 
 
 def pdf_op(shipped: FormCatalog, request: PdfRequest) -> Callable[[Session, Progress], bytes]:
