@@ -19,6 +19,7 @@ from plrdesk.ui import opener
 from plrdesk.ui.idle_lock import IdleLock
 from plrdesk.ui.main_window import MainWindow
 from plrdesk.ui.passphrase_dialog import PassphraseDialog
+from plrdesk.ui.preferences import PreferencesDialog
 from plrdesk.ui.runner import OperationRunner
 from plrdesk.ui.welcome import WelcomeWindow
 
@@ -148,12 +149,21 @@ class AppController(QObject):
         self.window = MainWindow(self.runner, self.forms)
         self.window.sig_lock_requested.connect(self.lock)
         self.window.sig_close_requested.connect(self.close_study)
+        self.window.sig_preferences_requested.connect(self.edit_preferences)
         if self.welcome is not None:
             self.welcome.close()
             self.welcome = None
         self.window.show()
         self.idle.start()
         self.sig_study_opened.emit(self.window)
+
+    def edit_preferences(self) -> None:
+        dialog = PreferencesDialog(self.settings, self._parent())
+        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
+            dialog.apply_to(self.settings)
+            app_settings.save(self.settings)
+            self.idle.set_timeout(self.settings.auto_lock_minutes)
+            self.idle.start()
 
     # -- locking and closing ---------------------------------------------------------------
 

@@ -39,6 +39,8 @@ class MainWindow(QMainWindow):
     """The user (Ctrl+L) or the idle timer asked to lock the study."""
     sig_close_requested = Signal()
     """The user closed the study (back to the welcome window)."""
+    sig_preferences_requested = Signal()
+    """The user asked for the preferences dialog (the controller owns the settings)."""
 
     def __init__(
         self, runner: OperationRunner, forms: FormCatalog, parent: QWidget | None = None
@@ -105,6 +107,12 @@ class MainWindow(QMainWindow):
         self.backup_action = action("&Study", "&Back up…", self.back_up, "Ctrl+Shift+B")
         action("&Study", "&Import study data…", lambda: import_study_data(self, self.ctx), "Ctrl+I")
         self.lock_action = action("&Study", "&Lock", self.sig_lock_requested.emit, "Ctrl+L")
+        action(
+            "&Study",
+            "&Preferences…",
+            self.sig_preferences_requested.emit,
+            QKeySequence.StandardKey.Preferences,
+        )
         action(
             "&Study", "&Close study", self.sig_close_requested.emit, QKeySequence.StandardKey.Close
         )
