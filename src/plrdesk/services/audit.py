@@ -17,7 +17,9 @@ def record(
     record_ids: Iterable[uuid.UUID] = (),
     **counts: int | str,
 ) -> None:
-    """Append one event. `counts` takes numbers and fixed vocabulary only, never typed text."""
+    """Append one event. `counts` takes numbers and fixed vocabulary; the only typed text it
+    ever holds is the researcher's own stated reason where a rule demands one (overriding
+    the consent gate), never anything a participant said."""
     db.add(
         AuditEvent(
             at=dt.datetime.now(dt.UTC),

@@ -169,6 +169,8 @@ class AppController(QObject):
 
     def _tear_down(self) -> None:
         self.idle.stop()
+        if self.window is not None:
+            self.window.sessions.flush()  # queue the last unsaved keystrokes before closing
         if self.runner is not None:
             self.runner.close()  # closes the connection: the key leaves memory with it
             self.runner.deleteLater()

@@ -38,7 +38,12 @@ class OverviewPage(QWidget):
         self._ctx.runner.submit(lambda db: study_overview(db, forms), self.show_overview)
 
     def _changed(self, changes: Changes) -> None:
-        self.refresh()
+        # Typing saves an entry every second; the overview's counts do not change with it.
+        only_entry_edits = (
+            not changes.added and not changes.removed and set(changes.updated) <= {"entry"}
+        )
+        if not only_entry_edits:
+            self.refresh()
 
     def show_overview(self, view: Overview) -> None:
         def esc(text: str | None) -> str:

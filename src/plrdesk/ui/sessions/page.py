@@ -1,23 +1,291 @@
-"""Sessions (placeholder until session capture lands)."""
+"""Sessions: the list of the study's sessions beside the capture area of the open one.
+
+Opening a session loads it once into a `SessionDocument` that stays while the study is
+open, so undo can reach edits made in a session shown earlier (undoing one brings its
+session back on screen). Views refresh from the document, never from the database; a
+change from elsewhere (an erasure, a consent recorded) reloads or updates what it names.
+"""
 
 from __future__ import annotations
 
 import uuid
+from functools import partial
+from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import shiboken6
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
 
+from plrdesk.forms.schema import FormDefinition
+from plrdesk.services.changes import Changes
+from plrdesk.services.entries import session_ref_of_entry
+from plrdesk.services.sessions import (
+    SessionDetail,
+    has_verbal_consent,
+    list_sessions,
+    session_detail,
+)
+from plrdesk.services.study_forms import catalog_for
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.sessions.document import SessionDocument
+from plrdesk.ui.sessions.focus_group_view import FocusGroupView
+from plrdesk.ui.sessions.interview_view import InterviewView
+from plrdesk.ui.sessions.new_session_dialog import NewSessionDialog
+from plrdesk.ui.sessions.phone_view import PhoneView
+from plrdesk.ui.sessions.session_list import SessionListModel, SessionRole
+
+CaptureView = InterviewView | PhoneView | FocusGroupView
 
 
 class SessionsPage(QWidget):
     def __init__(self, ctx: StudyContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.docs: dict[uuid.UUID, SessionDocument] = {}
+        self.views: dict[uuid.UUID, CaptureView] = {}
+        self.current: CaptureView | None = None
+        self.new_session_dialog: NewSessionDialog | None = None
+        self._loading: str | None = None
+        self._focus_after_load: uuid.UUID | None = None
+
+        self.model = SessionListModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Sessions")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(SessionListModel.KIND, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setMinimumWidth(280)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.table.activated.connect(self._focus_capture)
+
+        self.new_action = QAction("&New session…", self)
+        self.new_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.new_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.new_action.triggered.connect(lambda _checked=False: self.new_session())
+        self.addAction(self.new_action)
+        self.new_button = QPushButton("&New session…")
+        self.new_button.setToolTip("Ctrl+Shift+N")
+        self.new_button.setAccessibleName("New session")
+        self.new_button.clicked.connect(lambda: self.new_session())
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.table, 1)
+
+        self.empty = QLabel(
+            "Choose a session on the left, or make a new one (Ctrl+Shift+N).\n"
+            "Everything you type is saved as you type."
+        )
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.setAccessibleName("Session capture")
+        self.stack.addWidget(self.empty)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 980])
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Session capture is coming."))
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+
+        ctx.runner.sig_changes.connect(self._changed)
+        self.refresh_list()
+
+    # -- the list -------------------------------------------------------------------------------
+
+    def refresh_list(self) -> None:
+        self._ctx.runner.submit(list_sessions, self._got_list)
+
+    def _got_list(self, sessions: list[Any]) -> None:
+        current = self.current.doc.ref if self.current is not None else self._loading
+        self.model.set_sessions(sessions)
+        if current is not None:
+            self._select_row(current)
+
+    def _select_row(self, ref: str) -> None:
+        row = self.model.row_of(ref)
+        if row < 0:
+            return
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        try:
+            selection.setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        finally:
+            selection.blockSignals(False)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        summary = current.data(SessionRole)
+        if summary is not None:
+            self.show_session(summary.ref, focus=False)
+
+    def _focus_capture(self, _index: QModelIndex) -> None:
+        if self.current is not None:
+            self.current.focus_start()
+
+    # -- opening a session ------------------------------------------------------------------
+
+    def new_session(self) -> NewSessionDialog:
+        dialog = NewSessionDialog(self._ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_created.connect(self._created)
+        self.new_session_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _created(self, ref: str) -> None:
+        self._loading = ref
+        self.refresh_list()
+        self.show_session(ref)
+
+    def show_session(self, ref: str, *, focus: bool = True) -> None:
+        """Open the session with this ref."""
+        self._select_row(ref)
+        for session_id, doc in self.docs.items():
+            if doc.ref == ref:
+                self._show(session_id, focus=focus)
+                return
+        self._loading = ref
+        forms = self._ctx.forms
+
+        def load(db: Session) -> tuple[SessionDetail, FormDefinition | None]:
+            detail = session_detail(db, ref)
+            guide = None
+            if detail.guide is not None:
+                guide = catalog_for(db, forms).get(detail.guide, detail.guide_version)
+            return detail, guide
+
+        self._ctx.runner.submit(load, lambda loaded: self._loaded(*loaded, focus=focus))
 
     def show_entry(self, entry_id: uuid.UUID) -> None:
         """Open the session holding this entry and put the cursor on it."""
+        for session_id, doc in self.docs.items():
+            if doc.entry(entry_id) is not None:
+                self._select_row(doc.ref)
+                self._show(session_id, focus=False)
+                self._focus_entry(entry_id)
+                return
+        self._focus_after_load = entry_id
+        self._ctx.runner.submit(
+            lambda db: session_ref_of_entry(db, entry_id),
+            lambda ref: self.show_session(ref, focus=False),
+            lambda exc: self._ctx.status(f"That note is no longer in the study ({exc})"),
+        )
 
-    def show_session(self, ref: str) -> None:
-        """Open the session with this ref."""
+    def _loaded(self, detail: SessionDetail, guide: FormDefinition | None, *, focus: bool) -> None:
+        if detail.id not in self.docs:
+            doc = SessionDocument(self._ctx, detail, guide, self)
+            doc.sig_reveal_requested.connect(lambda entry_id, d=doc: self._reveal(d, entry_id))
+            self.docs[detail.id] = doc
+        if self._loading == detail.ref:
+            self._loading = None
+            self._show(detail.id, focus=focus)
+            if self._focus_after_load is not None:
+                entry_id, self._focus_after_load = self._focus_after_load, None
+                self._focus_entry(entry_id)
+
+    def _show(self, session_id: uuid.UUID, *, focus: bool) -> None:
+        view = self.views.get(session_id)
+        if view is None:
+            view = self._make_view(self.docs[session_id])
+            self.views[session_id] = view
+            self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        self.current = view
+        if focus:
+            view.focus_start()
+
+    def _make_view(self, doc: SessionDocument) -> CaptureView:
+        if doc.detail.kind == "focus-group":
+            return FocusGroupView(doc)
+        if doc.detail.kind == "phone-interview":
+            return PhoneView(doc)
+        return InterviewView(doc)
+
+    def _focus_entry(self, entry_id: uuid.UUID) -> None:
+        if self.current is not None and not self.current.focus_entry(entry_id):
+            self._ctx.status("That note is not in this session any more")
+
+    def _reveal(self, doc: SessionDocument, entry_id: uuid.UUID) -> None:
+        if self.current is None or self.current.doc is not doc:
+            self._select_row(doc.ref)
+            self._show(doc.id, focus=False)
+        if self.current is not None and doc.entry(entry_id) is not None:
+            self.current.focus_entry(entry_id)
+
+    # -- changes from elsewhere -------------------------------------------------------------------
+
+    def _changed(self, changes: Changes) -> None:
+        touched = {**changes.added, **changes.updated, **changes.removed}
+        if "session" in touched or "session_participant" in touched:
+            self.refresh_list()
+        if "consent" in touched:
+            self._refresh_consents()
+        removed = changes.removed.get("entry", [])
+        for session_id, doc in list(self.docs.items()):
+            # A removal that is not the echo of the document's own (an erasure elsewhere) of an
+            # entry it holds: load the session afresh.
+            foreign = [e for e in removed if not doc.is_own_removal(e)]
+            if any(doc.entry(entry_id) is not None for entry_id in foreign):
+                self._forget(session_id)
+
+    def _forget(self, session_id: uuid.UUID) -> None:
+        doc = self.docs.pop(session_id)
+        view = self.views.pop(session_id, None)
+        showing = self.current is not None and self.current is view
+        if view is not None:
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        if showing:
+            self.current = None
+            self.stack.setCurrentWidget(self.empty)
+            self.show_session(doc.ref, focus=False)
+
+    def _refresh_consents(self) -> None:
+        for doc in self.docs.values():
+            if doc.detail.kind != "phone-interview":
+                continue
+            for member in doc.members:
+                ref = member.ref
+                self._ctx.runner.submit(
+                    partial(has_verbal_consent, participant_ref=ref),
+                    partial(self._consent_known, doc, ref),
+                )
+
+    @staticmethod
+    def _consent_known(doc: SessionDocument, ref: str, verbal: object) -> None:
+        if shiboken6.isValid(doc):
+            doc.set_consent(ref, bool(verbal))
+
+    def flush(self) -> None:
+        """Queue every pending save now (before the study is locked or closed)."""
+        for doc in self.docs.values():
+            doc.autosave.flush()

@@ -1,0 +1,507 @@
+"""Sessions: list them, open one, create one behind the consent gate, start and end it,
+log the call attempts of a phone interview.
+
+Every operation takes the database session first and returns what it changed (a
+`Changes`, or a `Created` that also names the new record). Audit events name record ids
+and fixed words only; the one typed text they keep is the reason for overriding the
+consent gate, because that reason is the accountability record itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from plrdesk.domain import models as m
+from plrdesk.domain.ids import EntryId, ParticipantId, SessionId, new_id
+from plrdesk.domain.kinds import CallOutcome, ConsentMethod, ParticipantKind, SessionKind
+from plrdesk.domain.permissions import ConsentGap, consent_gaps
+from plrdesk.services import audit
+from plrdesk.services.changes import Changes
+from plrdesk.services.permission_book import load_permission_book
+from plrdesk.services.study_forms import catalog_for, store_if_new
+from plrdesk.services.withdrawal import UnknownParticipant
+
+if TYPE_CHECKING:
+    from plrdesk.forms.catalog import FormCatalog
+
+__all__ = [
+    "CallAttemptView",
+    "ConsentGateBlocked",
+    "Created",
+    "EntryRecord",
+    "MemberView",
+    "ParticipantChoice",
+    "SessionDetail",
+    "SessionSummary",
+    "UnknownGuide",
+    "UnknownParticipant",
+    "UnknownSession",
+    "add_call_attempt",
+    "create_session",
+    "end_session",
+    "find_session",
+    "has_verbal_consent",
+    "list_sessions",
+    "next_ref",
+    "participant_choices",
+    "session_detail",
+    "set_call_minutes",
+    "set_call_outcome",
+    "start_session",
+]
+
+SessionRef = str | uuid.UUID
+
+
+class UnknownSession(LookupError):
+    """No session has that ref or id."""
+
+
+class UnknownGuide(LookupError):
+    """No interview or focus-group guide has that id."""
+
+
+class ConsentGateBlocked(Exception):
+    """Someone chosen for the session lacks the consent to take part."""
+
+    def __init__(self, gaps: list[ConsentGap]) -> None:
+        self.gaps = gaps
+        super().__init__("; ".join(f"{gap.ref} {gap.reason}" for gap in gaps))
+
+
+@dataclass(kw_only=True)
+class Created(Changes):
+    """The changes of an operation that made one record, with that record's id and ref."""
+
+    record_id: uuid.UUID
+    ref: str | None = None
+
+
+# -- views of a session ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A participant of a session as capture shows them: ref and a short descriptor, no name."""
+
+    id: ParticipantId
+    ref: str
+    kind: str
+    descriptor: str
+    number: int  # 1-based place in the session's member list (the focus group's speaker key)
+    withdrawn: bool = False
+    verbal_consent: bool = False  # a verbal consent of their own is recorded and not withdrawn
+
+
+@dataclass(frozen=True)
+class CallAttemptView:
+    id: uuid.UUID
+    at: dt.datetime
+    outcome: str
+    minutes: int | None
+    position: int
+
+
+@dataclass
+class EntryRecord:
+    """One entry as the capture views hold it (mutable: the view keeps its copy current)."""
+
+    id: EntryId
+    ref: str
+    question: str | None
+    speaker_ref: str | None
+    text: str | None
+    verbatim: bool = False
+    follow_up: bool = False
+    show_of_hands: dict[str, int] | None = None
+    at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    safeguarding_flagged_at: dt.datetime | None = None
+    safeguarding_action: str | None = None
+    position: int = 0
+
+    @property
+    def flagged(self) -> bool:
+        return self.safeguarding_flagged_at is not None
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: SessionId
+    ref: str
+    kind: str
+    guide: str | None
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    participants: int
+    entries: int
+
+
+@dataclass
+class SessionDetail:
+    id: SessionId
+    ref: str
+    kind: str
+    guide: str | None
+    guide_version: str | None
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    members: list[MemberView] = field(default_factory=list)
+    call_attempts: list[CallAttemptView] = field(default_factory=list)
+    entries: list[EntryRecord] = field(default_factory=list)
+
+    def member(self, ref: str | None) -> MemberView | None:
+        return next((member for member in self.members if member.ref == ref), None)
+
+
+@dataclass(frozen=True)
+class ParticipantChoice:
+    """A participant as the new-session dialog lists them, with what the gate would say."""
+
+    ref: str
+    kind: str
+    descriptor: str
+    withdrawn: bool
+    gaps: tuple[str, ...]  # reasons in plain words, empty when they may take part
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def next_ref(refs: list[str], prefix: str) -> str:
+    """`prefix<n>` with n one more than the largest such number in `refs`."""
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    numbers = [int(match.group(1)) for ref in refs if (match := pattern.match(ref))]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+def find_session(db: Session, session: SessionRef) -> m.StudySession:
+    """The session with this ref (a string) or id (a UUID)."""
+    if isinstance(session, uuid.UUID):
+        row = db.get(m.StudySession, session)
+    else:
+        row = db.scalars(select(m.StudySession).filter_by(ref=session)).first()
+    if row is None:
+        raise UnknownSession(f"no session {session}")
+    return row
+
+
+def describe(kind: str, attributes: dict[str, Any]) -> str:
+    """A short descriptor from attributes (never the name): "Year 7", "head teacher"."""
+    if kind == ParticipantKind.CHILD:
+        if "year_group" in attributes:
+            return f"Year {attributes['year_group']}"
+        if "age" in attributes:
+            return f"age {attributes['age']}"
+        return "child"
+    if kind == ParticipantKind.PRACTITIONER:
+        role, sector = attributes.get("role"), attributes.get("sector")
+        parts = [str(part) for part in (role, sector and f"{sector} sector") if part]
+        return ", ".join(parts) or "practitioner"
+    if kind == ParticipantKind.PARENT:
+        return str(attributes.get("relationship") or "parent or carer")
+    return str(attributes.get("role") or kind)
+
+
+def _verbal_consents(db: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    return set(
+        db.scalars(
+            select(m.Consent.participant_id).where(
+                m.Consent.participant_id.in_(ids),
+                m.Consent.method == ConsentMethod.VERBAL,
+                m.Consent.on_behalf_of_id.is_(None),
+                m.Consent.withdrawn_on.is_(None),
+            )
+        )
+    )
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def list_sessions(db: Session) -> list[SessionSummary]:
+    """Every session, by start time (not yet started last), then in the order made."""
+    entry_counts = dict(
+        db.execute(select(m.Entry.session_id, func.count()).group_by(m.Entry.session_id)).all()
+    )
+    member_counts = dict(
+        db.execute(
+            select(m.SessionMember.session_id, func.count()).group_by(m.SessionMember.session_id)
+        ).all()
+    )
+    rows = list(db.scalars(select(m.StudySession)))
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    rows.sort(key=lambda s: (s.started_at or far, s.position))
+    return [
+        SessionSummary(
+            SessionId(s.id),
+            s.ref,
+            s.kind,
+            s.guide,
+            s.started_at,
+            s.ended_at,
+            int(member_counts.get(s.id, 0)),
+            int(entry_counts.get(s.id, 0)),
+        )
+        for s in rows
+    ]
+
+
+def record_of(entry: m.Entry) -> EntryRecord:
+    return EntryRecord(
+        id=EntryId(entry.id),
+        ref=entry.ref,
+        question=entry.question,
+        speaker_ref=entry.speaker.ref if entry.speaker else None,
+        text=entry.text,
+        verbatim=entry.verbatim,
+        follow_up=entry.follow_up,
+        show_of_hands=dict(entry.show_of_hands) if entry.show_of_hands is not None else None,
+        at=entry.at,
+        updated_at=entry.updated_at,
+        safeguarding_flagged_at=entry.safeguarding_flagged_at,
+        safeguarding_action=entry.safeguarding_action,
+        position=entry.position,
+    )
+
+
+def session_detail(db: Session, session: SessionRef) -> SessionDetail:
+    """One session with its members (in order), call attempts and entries (in order)."""
+    row = find_session(db, session)
+    people = [member.participant for member in row.members]
+    book = load_permission_book(db, None)
+    verbal = _verbal_consents(db, [p.id for p in people])
+    members = [
+        MemberView(
+            ParticipantId(p.id),
+            p.ref,
+            p.kind,
+            describe(p.kind, p.attributes),
+            number,
+            book.is_withdrawn(p.ref),
+            p.id in verbal,
+        )
+        for number, p in enumerate(people, start=1)
+    ]
+    entries = list(
+        db.scalars(
+            select(m.Entry)
+            .where(m.Entry.session_id == row.id)
+            .options(selectinload(m.Entry.speaker))
+            .order_by(m.Entry.position)
+        )
+    )
+    attempts = list(
+        db.scalars(
+            select(m.CallAttempt)
+            .where(m.CallAttempt.session_id == row.id)
+            .order_by(m.CallAttempt.position)
+        )
+    )
+    return SessionDetail(
+        SessionId(row.id),
+        row.ref,
+        row.kind,
+        row.guide,
+        row.guide_version,
+        row.started_at,
+        row.ended_at,
+        members,
+        [CallAttemptView(a.id, a.at, a.outcome, a.minutes, a.position) for a in attempts],
+        [record_of(entry) for entry in entries],
+    )
+
+
+def participant_choices(db: Session, forms: FormCatalog | None) -> list[ParticipantChoice]:
+    """Everyone who could be chosen for a session, with the consent gate's verdict."""
+    book = load_permission_book(db, forms)
+    people = list(db.scalars(select(m.Participant).order_by(m.Participant.position)))
+    gaps: dict[str, list[str]] = {}
+    for gap in consent_gaps(book, [p.ref for p in people]):
+        gaps.setdefault(gap.ref, []).append(gap.reason)
+    return [
+        ParticipantChoice(
+            p.ref,
+            p.kind,
+            describe(p.kind, p.attributes),
+            book.is_withdrawn(p.ref),
+            tuple(gaps.get(p.ref, ())),
+        )
+        for p in people
+    ]
+
+
+# -- making and running a session ----------------------------------------------------------------
+
+
+def create_session(
+    db: Session,
+    forms: FormCatalog,
+    kind: str,
+    guide: str | None,
+    participant_refs: list[str],
+    started_at: dt.datetime | None,
+    override_reason: str | None = None,
+) -> Created:
+    """Make a session `S<n>` for these participants, behind the consent gate.
+
+    Anyone without consent to take part (a child: without a guardian's consent or their
+    own assent) blocks it with `ConsentGateBlocked`, unless `override_reason` says why
+    the session goes ahead anyway; the override is audited with the people and the reason.
+    The guide's latest version is recorded on the session and its text stored in the study.
+    """
+    session_kind = SessionKind(kind)
+    catalog = catalog_for(db, forms)
+    version = None
+    if guide is not None:
+        from plrdesk.forms.schema import GUIDE_KINDS
+
+        loaded = catalog.loaded(guide)
+        if loaded is None or loaded.definition.kind not in GUIDE_KINDS:
+            raise UnknownGuide(f"no interview or focus-group guide {guide!r}")
+        version = loaded.definition.version
+    refs = list(dict.fromkeys(participant_refs))
+    if not refs:
+        raise ValueError("a session needs at least one participant")
+    people = {
+        p.ref: p for p in db.scalars(select(m.Participant).where(m.Participant.ref.in_(refs)))
+    }
+    missing = [ref for ref in refs if ref not in people]
+    if missing:
+        raise UnknownParticipant(f"no participant with ref {missing[0]!r}")
+    gaps = consent_gaps(load_permission_book(db, catalog), refs)
+    reason = (override_reason or "").strip()
+    if gaps and not reason:
+        raise ConsentGateBlocked(gaps)
+    existing = list(db.scalars(select(m.StudySession.ref)))
+    last = db.scalar(select(func.max(m.StudySession.position)))
+    row = m.StudySession(
+        id=new_id(),
+        ref=next_ref(existing, "S"),
+        kind=session_kind.value,
+        guide=guide,
+        guide_version=version,
+        started_at=started_at,
+        position=(last + 1) if last is not None else 0,
+    )
+    row.members = [m.SessionMember(participant=people[ref]) for ref in refs]
+    db.add(row)
+    db.flush()
+    if guide is not None and version is not None:
+        store_if_new(db, catalog, guide, version)
+    audit.record(
+        db, "create-session", [row.id, *(people[r].id for r in refs)], participants=len(refs)
+    )
+    if gaps:
+        gapped = list(dict.fromkeys(gap.ref for gap in gaps))
+        audit.record(
+            db,
+            "consent-gate-override",
+            [row.id, *(people[r].id for r in gapped)],
+            participants=len(gapped),
+            reason=reason,
+        )
+    changes = Created(record_id=row.id, ref=row.ref)
+    changes.add("session", row.id)
+    return changes
+
+
+def start_session(db: Session, session: SessionRef, at: dt.datetime) -> Changes:
+    """The session starts now (when it was made without a start time)."""
+    row = find_session(db, session)
+    row.started_at = at
+    if row.ended_at is not None and row.ended_at < at:
+        row.ended_at = None
+    audit.record(db, "start-session", [row.id])
+    changes = Changes()
+    changes.update("session", row.id)
+    return changes
+
+
+def end_session(db: Session, session: SessionRef, ended_at: dt.datetime) -> Changes:
+    row = find_session(db, session)
+    if row.started_at is None:
+        row.started_at = ended_at
+    if ended_at < row.started_at:
+        raise ValueError("a session cannot end before it started")
+    row.ended_at = ended_at
+    audit.record(db, "end-session", [row.id])
+    changes = Changes()
+    changes.update("session", row.id)
+    return changes
+
+
+# -- call attempts (phone interviews) -------------------------------------------------------------
+
+
+def add_call_attempt(
+    db: Session,
+    session: SessionRef,
+    at: dt.datetime,
+    outcome: str,
+    minutes: int | None = None,
+    *,
+    attempt_id: uuid.UUID | None = None,
+) -> Created:
+    row = find_session(db, session)
+    if row.kind != SessionKind.PHONE_INTERVIEW:
+        raise ValueError("only a phone interview has call attempts")
+    if minutes is not None and minutes < 0:
+        raise ValueError("minutes cannot be negative")
+    last = db.scalar(
+        select(func.max(m.CallAttempt.position)).where(m.CallAttempt.session_id == row.id)
+    )
+    attempt = m.CallAttempt(
+        id=attempt_id or new_id(),
+        session_id=row.id,
+        at=at,
+        outcome=CallOutcome(outcome).value,
+        minutes=minutes,
+        position=(last + 1) if last is not None else 0,
+    )
+    db.add(attempt)
+    db.flush()
+    audit.record(db, "call-attempt", [row.id, attempt.id], outcome=attempt.outcome)
+    changes = Created(record_id=attempt.id)
+    changes.add("call_attempt", attempt.id)
+    return changes
+
+
+def _attempt(db: Session, attempt_id: uuid.UUID) -> m.CallAttempt:
+    attempt = db.get(m.CallAttempt, attempt_id)
+    if attempt is None:
+        raise LookupError("that call attempt no longer exists")
+    return attempt
+
+
+def set_call_outcome(db: Session, attempt_id: uuid.UUID, outcome: str) -> Changes:
+    attempt = _attempt(db, attempt_id)
+    attempt.outcome = CallOutcome(outcome).value
+    changes = Changes()
+    changes.update("call_attempt", attempt.id)
+    return changes
+
+
+def set_call_minutes(db: Session, attempt_id: uuid.UUID, minutes: int | None) -> Changes:
+    if minutes is not None and minutes < 0:
+        raise ValueError("minutes cannot be negative")
+    attempt = _attempt(db, attempt_id)
+    attempt.minutes = minutes
+    changes = Changes()
+    changes.update("call_attempt", attempt.id)
+    return changes
+
+
+def has_verbal_consent(db: Session, participant_ref: str) -> bool:
+    """Whether a verbal consent of this participant's own is recorded and not withdrawn."""
+    person = db.scalars(select(m.Participant).filter_by(ref=participant_ref)).first()
+    if person is None:
+        raise UnknownParticipant(f"no participant with ref {participant_ref!r}")
+    return bool(_verbal_consents(db, [person.id]))

@@ -1,0 +1,127 @@
+"""A phone interview's call log: each attempt's time, outcome and length, editable in
+place (the outcome with a list, the minutes with a number box)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from plrdesk.ui.sessions.document import SessionDocument
+
+Index = QModelIndex | QPersistentModelIndex
+
+OUTCOMES = {
+    "no-answer": "No answer",
+    "voicemail": "Voicemail",
+    "call-back": "Call back",
+    "wrong-number": "Wrong number",
+    "declined": "Declined",
+    "reached": "Reached",
+}
+
+AttemptRole = Qt.ItemDataRole.UserRole + 1
+
+
+class CallLogModel(QAbstractTableModel):
+    WHEN, OUTCOME, MINUTES = range(3)
+    HEADERS = ("When", "Outcome", "Minutes")
+
+    def __init__(self, doc: SessionDocument) -> None:
+        super().__init__()
+        self._doc = doc
+        doc.sig_calls_changed.connect(self._reset)
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._doc.calls)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._doc.calls):
+            return None
+        call = self._doc.calls[index.row()]
+        column = index.column()
+        if role == AttemptRole:
+            return call
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == self.WHEN:
+                return call.at.astimezone().strftime("%a %d %b %Y %H:%M")
+            if column == self.OUTCOME:
+                return OUTCOMES.get(call.outcome, call.outcome)
+            if column == self.MINUTES:
+                return "" if call.minutes is None else str(call.minutes)
+        if role == Qt.ItemDataRole.EditRole:
+            if column == self.OUTCOME:
+                return call.outcome
+            if column == self.MINUTES:
+                return call.minutes or 0
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        call = self._doc.calls[index.row()]
+        if index.column() == self.OUTCOME and value in OUTCOMES:
+            self._doc.set_call(call.id, outcome=str(value))
+            return True
+        if index.column() == self.MINUTES:
+            try:
+                minutes = int(value)
+            except (TypeError, ValueError):
+                return False
+            if minutes < 0:
+                return False
+            self._doc.set_call(call.id, minutes=minutes)
+            return True
+        return False
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() in (self.OUTCOME, self.MINUTES):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags | Qt.ItemFlag.ItemNeverHasChildren
+
+
+class OutcomeDelegate(QStyledItemDelegate):
+    """Edits an outcome with a list of the six outcomes."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setAccessibleName("Outcome")
+        for value, label in OUTCOMES.items():
+            combo.addItem(label, value)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)

@@ -1,0 +1,365 @@
+"""One open session as the screen holds it: its entries and call attempts, kept current
+by the capture views' own edits, each edit pushed as an undo command and saved through
+the runner.
+
+The views never run SQL: they ask the document (`type_text`, `add_note`,
+`toggle_verbatim` ...), which updates its copy at once (the screen never waits for the
+disk), pushes an undo command, and queues the service operation on the database worker.
+New entries get their id here, so typing into a note can go on before the database
+has answered; the worker runs operations in the order they were queued.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from sqlalchemy.orm import Session
+
+from plrdesk.domain.ids import EntryId, new_id
+from plrdesk.forms.schema import FormDefinition, Item, ItemType
+from plrdesk.services import entries as entry_ops
+from plrdesk.services import sessions as session_ops
+from plrdesk.services.sessions import (
+    CallAttemptView,
+    Created,
+    EntryRecord,
+    MemberView,
+    SessionDetail,
+)
+from plrdesk.ui.context import StudyContext
+from plrdesk.ui.sessions.autosave import Autosave
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class SessionDocument(QObject):
+    sig_entry_added = Signal(object)
+    """An `EntryRecord` now in the session (new, restored by undo, or reloaded)."""
+    sig_entry_changed = Signal(object)
+    """An `EntryRecord` whose fields changed (text, verbatim, speaker, flag, ref ...)."""
+    sig_entry_removed = Signal(object)
+    """The `EntryId` of an entry that left the session (deleted, or an add undone)."""
+    sig_session_changed = Signal()
+    """Start or end time changed."""
+    sig_calls_changed = Signal()
+    """The call log changed."""
+    sig_consent_changed = Signal()
+    """A member's verbal-consent status changed."""
+    sig_reveal_requested = Signal(object)
+    """An `EntryId` an undo or redo just changed: show it."""
+
+    def __init__(
+        self,
+        ctx: StudyContext,
+        detail: SessionDetail,
+        guide: FormDefinition | None,
+        parent: QObject | None = None,
+        *,
+        autosave: Autosave | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail = detail
+        self.guide = guide
+        self.entries: list[EntryRecord] = sorted(detail.entries, key=lambda e: e.position)
+        self.calls: list[CallAttemptView] = list(detail.call_attempts)
+        self.autosave = autosave or Autosave(ctx.runner, ctx.status, parent=self)
+        self._own_removals: dict[uuid.UUID, int] = {}  # deletions of ours not yet announced
+
+    # -- what it holds ---------------------------------------------------------------------
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.detail.id
+
+    @property
+    def ref(self) -> str:
+        return self.detail.ref
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self.ctx.undo
+
+    @property
+    def members(self) -> list[MemberView]:
+        return self.detail.members
+
+    def member(self, ref: str | None) -> MemberView | None:
+        return self.detail.member(ref)
+
+    def default_speaker(self) -> str | None:
+        """Who a note is from unless said otherwise: the one participant of an interview."""
+        return self.members[0].ref if len(self.members) == 1 else None
+
+    def questions(self) -> list[Item]:
+        """The guide's questions in order (its info items are reminders, not questions)."""
+        if self.guide is None:
+            return []
+        return [item for item in self.guide.items() if item.type != ItemType.INFO]
+
+    def reminders(self) -> list[Item]:
+        return [] if self.guide is None else [i for i in self.guide.items() if i.type == "info"]
+
+    def question(self, question_id: str | None) -> Item | None:
+        return None if self.guide is None or question_id is None else self.guide.item(question_id)
+
+    def entry(self, entry_id: uuid.UUID) -> EntryRecord | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def entries_under(self, question: str | None) -> list[EntryRecord]:
+        return [e for e in self.entries if e.question == question]
+
+    def show_of_hands_entry(self, question: str) -> EntryRecord | None:
+        return next((e for e in self.entries_under(question) if e.show_of_hands is not None), None)
+
+    # -- running operations -----------------------------------------------------------------
+
+    def submit(
+        self, op: Callable[[Session], Any], on_done: Callable[[Any], None] | None = None
+    ) -> None:
+        """Queue `op` after any pending typing, report "Saved at" or why it failed."""
+        self.autosave.flush()
+
+        def done(result: Any) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if on_done is not None:
+                on_done(result)
+            self.ctx.status(f"Saved at {dt.datetime.now():%H:%M:%S}")
+
+        def failed(exc: Exception) -> None:
+            self.ctx.status(f"Could not save that: {exc}")
+
+        self.ctx.runner.submit(op, done, failed)
+
+    # -- changes applied to the copy (undo commands call these) -----------------------------
+
+    def insert_record(self, record: EntryRecord) -> None:
+        """Put `record` at its position, moving later ones down as the service does."""
+        if any(e.position == record.position for e in self.entries):
+            for e in self.entries:
+                if e.position >= record.position:
+                    e.position += 1
+        self.entries.append(record)
+        self.entries.sort(key=lambda e: e.position)
+        self.sig_entry_added.emit(record)
+
+    def remove_record(self, entry_id: uuid.UUID) -> EntryRecord | None:
+        record = self.entry(entry_id)
+        if record is not None:
+            self.autosave.flush()  # its last words are saved before it goes (undo restores them)
+            self._own_removals[entry_id] = self._own_removals.get(entry_id, 0) + 1
+            self.entries.remove(record)
+            self.sig_entry_removed.emit(record.id)
+        return record
+
+    def is_own_removal(self, entry_id: uuid.UUID) -> bool:
+        """Whether an announced removal of `entry_id` is the echo of this document's own
+        (each removal is recognised once)."""
+        count = self._own_removals.get(entry_id, 0)
+        if count:
+            self._own_removals[entry_id] = count - 1
+        return count > 0
+
+    def update_record(self, entry_id: uuid.UUID, **fields: Any) -> EntryRecord | None:
+        record = self.entry(entry_id)
+        if record is not None:
+            for name, value in fields.items():
+                setattr(record, name, value)
+            self.sig_entry_changed.emit(record)
+        return record
+
+    def apply_text(self, entry_id: uuid.UUID, text: str) -> None:
+        """Set the text (undo or redo of typing) and save it at once."""
+        if self.update_record(entry_id, text=text) is not None:
+            self.autosave.touch(entry_id, text)
+            self.autosave.flush()
+
+    def reveal(self, entry_id: uuid.UUID) -> None:
+        self.sig_reveal_requested.emit(entry_id)
+
+    def next_position(self, after: uuid.UUID | None) -> int:
+        anchor = self.entry(after) if after is not None else None
+        if anchor is not None:
+            return anchor.position + 1
+        return max((e.position for e in self.entries), default=-1) + 1
+
+    # -- what the researcher does (each pushes an undo command) -----------------------------
+
+    def type_text(self, entry_id: uuid.UUID, text: str) -> None:
+        """The researcher typed: the note now reads `text` (merged into one undo step)."""
+        from plrdesk.ui.sessions.undo_commands import TypingCommand
+
+        record = self.entry(entry_id)
+        if record is None or record.text == text:
+            return
+        old = record.text or ""
+        self.update_record(entry_id, text=text)
+        self.autosave.touch(entry_id, text)
+        self.undo_stack.push(TypingCommand(self, record.id, old, text))
+
+    def add_note(
+        self,
+        question: str | None,
+        text: str,
+        *,
+        speaker_ref: str | None = None,
+        after: uuid.UUID | None = None,
+        follow_up: bool = False,
+        verbatim: bool = False,
+        entry_id: uuid.UUID | None = None,
+    ) -> EntryId:
+        """A new note under `question` (after the `after` entry, else last), said by
+        `speaker_ref`; returns its id at once."""
+        from plrdesk.ui.sessions.undo_commands import AddEntryCommand
+
+        record = EntryRecord(
+            id=EntryId(entry_id or new_id()),
+            ref="",
+            question=question,
+            speaker_ref=speaker_ref,
+            text=text,
+            verbatim=verbatim,
+            follow_up=follow_up,
+            at=now(),
+            position=self.next_position(after),
+        )
+        self.undo_stack.push(AddEntryCommand(self, record))
+        return record.id
+
+    def delete_note(self, entry_id: uuid.UUID) -> None:
+        from plrdesk.ui.sessions.undo_commands import DeleteEntryCommand
+
+        record = self.entry(entry_id)
+        if record is not None:
+            self.undo_stack.push(DeleteEntryCommand(self, dataclasses.replace(record)))
+
+    def toggle_verbatim(self, entry_id: uuid.UUID) -> None:
+        from plrdesk.ui.sessions.undo_commands import VerbatimCommand
+
+        record = self.entry(entry_id)
+        if record is not None:
+            self.undo_stack.push(VerbatimCommand(self, record.id, not record.verbatim))
+
+    def change_speaker(self, entry_id: uuid.UUID, speaker_ref: str | None) -> None:
+        from plrdesk.ui.sessions.undo_commands import SpeakerCommand
+
+        record = self.entry(entry_id)
+        if record is not None and record.speaker_ref != speaker_ref:
+            self.undo_stack.push(SpeakerCommand(self, record.id, record.speaker_ref, speaker_ref))
+
+    def flag(self, entry_id: uuid.UUID, action: str) -> None:
+        from plrdesk.ui.sessions.undo_commands import SafeguardingCommand
+
+        record = self.entry(entry_id)
+        if record is not None and action.strip():
+            self.undo_stack.push(SafeguardingCommand(self, record, (now(), action.strip())))
+
+    def unflag(self, entry_id: uuid.UUID) -> None:
+        from plrdesk.ui.sessions.undo_commands import SafeguardingCommand
+
+        record = self.entry(entry_id)
+        if record is not None and record.flagged:
+            self.undo_stack.push(SafeguardingCommand(self, record, None))
+
+    # -- show of hands, clock, call log (saved at once, not undo steps) ---------------------
+
+    def set_show_of_hands(self, question: str, counts: dict[str, int]) -> EntryId:
+        record = self.show_of_hands_entry(question)
+        if record is None:
+            record = EntryRecord(
+                id=EntryId(new_id()),
+                ref="",
+                question=question,
+                speaker_ref=None,
+                text=None,
+                show_of_hands=dict(counts),
+                at=now(),
+                position=self.next_position(None),
+            )
+            self.insert_record(record)
+        else:
+            self.update_record(record.id, show_of_hands=dict(counts))
+        entry_id = record.id
+        session_id = self.id
+        self.submit(
+            lambda db: entry_ops.set_show_of_hands(
+                db, session_id, question, dict(counts), entry_id=entry_id
+            ),
+            self._got_ref,
+        )
+        return entry_id
+
+    def _got_ref(self, result: Created) -> None:
+        record = self.entry(result.record_id)
+        if record is not None and result.ref and record.ref != result.ref:
+            self.update_record(record.id, ref=result.ref)
+
+    def start(self) -> None:
+        at = now()
+        self.detail.started_at = at
+        self.detail.ended_at = None
+        self.sig_session_changed.emit()
+        session_id = self.id
+        self.submit(lambda db: session_ops.start_session(db, session_id, at))
+
+    def end(self) -> None:
+        at = now()
+        if self.detail.started_at is None:
+            self.detail.started_at = at
+        self.detail.ended_at = at
+        self.sig_session_changed.emit()
+        session_id = self.id
+        self.submit(lambda db: session_ops.end_session(db, session_id, at))
+
+    def log_call(self, outcome: str, minutes: int | None = None) -> uuid.UUID:
+        attempt = CallAttemptView(
+            new_id(),
+            now(),
+            outcome,
+            minutes,
+            max((c.position for c in self.calls), default=-1) + 1,
+        )
+        self.calls.append(attempt)
+        self.sig_calls_changed.emit()
+        session_id = self.id
+        self.submit(
+            lambda db: session_ops.add_call_attempt(
+                db, session_id, attempt.at, outcome, minutes, attempt_id=attempt.id
+            )
+        )
+        return attempt.id
+
+    def set_call(
+        self, attempt_id: uuid.UUID, *, outcome: str | None = None, minutes: int | None = -1
+    ) -> None:
+        """Change a logged attempt's outcome, or its minutes (None clears them)."""
+        index = next((i for i, c in enumerate(self.calls) if c.id == attempt_id), None)
+        if index is None:
+            return
+        call = self.calls[index]
+        if outcome is not None and outcome != call.outcome:
+            self.calls[index] = call = dataclasses.replace(call, outcome=outcome)
+            self.submit(lambda db: session_ops.set_call_outcome(db, attempt_id, outcome))
+        if minutes != -1 and minutes != call.minutes:
+            self.calls[index] = dataclasses.replace(call, minutes=minutes)
+            self.submit(lambda db: session_ops.set_call_minutes(db, attempt_id, minutes))
+        self.sig_calls_changed.emit()
+
+    def set_consent(self, ref: str, verbal: bool) -> None:
+        members = [
+            dataclasses.replace(m, verbal_consent=verbal) if m.ref == ref else m
+            for m in self.detail.members
+        ]
+        if members != self.detail.members:
+            self.detail.members = members
+            self.sig_consent_changed.emit()

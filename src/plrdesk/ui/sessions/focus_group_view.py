@@ -1,0 +1,471 @@
+"""A focus group: who said what, as it happens, one keystroke per speaker.
+
+The children are numbered chips 1–9 in the session's member order (ref and year group,
+never a name); 0 is the facilitator or the group (no speaker). One line box files what
+is typed under the current speaker and the current question.
+
+Keys in the line box:
+- **a digit 0–9 sets the speaker while the box is empty**, and types normally once the
+  line has begun, so numbers inside a line ("we had 2 visits") need nothing special.
+  A line that must *start* with a digit: type a space first (lines are trimmed).
+- Alt+0–9 sets the speaker at any moment, even mid-line.
+- Enter files the line under the speaker and question, clears the box, keeps the focus.
+- Ctrl+Up / Ctrl+Down: previous / next question.
+- Ctrl+Q: mark the line being typed as a quote (when the box is empty: the selected
+  filed line). Ctrl+Shift+S: flag the selected filed line for safeguarding.
+- Ctrl+Z with nothing to undo in the box undoes the last filing (the study's undo).
+In the list of filed lines a digit gives the selected line to that speaker, Delete
+removes it (Ctrl+Z brings it back) and F2 edits its text.
+
+Show-of-hands questions of the guide each have a counter (one number box per answer),
+saved as the counts of one entry under that question.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from plrdesk.forms.schema import Item, ItemType
+from plrdesk.ui.sessions.document import SessionDocument
+from plrdesk.ui.sessions.entry_editor import MUTED
+from plrdesk.ui.sessions.filed_lines import (
+    EntryRole,
+    FiledLinesModel,
+    WrappingDelegate,
+    speaker_label,
+)
+from plrdesk.ui.sessions.header import SessionHeader
+from plrdesk.ui.sessions.question_list import QuestionListModel, probes_text
+from plrdesk.ui.sessions.safeguarding import SafeguardingDialog, ask_to_flag
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(10)}
+
+
+class LineBox(QLineEdit):
+    """The one line the researcher types into (see the module docstring for its keys)."""
+
+    sig_speaker_key = Signal(int)
+    """A digit 0–9 chose a speaker."""
+    sig_question_step = Signal(int)
+    """-1 or +1: Ctrl+Up or Ctrl+Down."""
+
+    def __init__(self, undo: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._undo = undo
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        plain = mods & ~Qt.KeyboardModifier.KeypadModifier
+        if key in DIGITS and plain == Qt.KeyboardModifier.NoModifier and not self.text():
+            self.sig_speaker_key.emit(DIGITS[key])
+            return
+        if key in DIGITS and plain == Qt.KeyboardModifier.AltModifier:
+            self.sig_speaker_key.emit(DIGITS[key])
+            return
+        if plain == Qt.KeyboardModifier.ControlModifier and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.sig_question_step.emit(-1 if key == Qt.Key.Key_Up else 1)
+            return
+        if event.matches(QKeySequence.StandardKey.Undo) and not self.isUndoAvailable():
+            self._undo.undo()
+            return
+        if event.matches(QKeySequence.StandardKey.Redo) and not self.isRedoAvailable():
+            self._undo.redo()
+            return
+        super().keyPressEvent(event)
+
+
+class LinesTree(QTreeView):
+    """Filed lines: a digit re-attributes the selected line, Delete removes it."""
+
+    sig_speaker_key = Signal(int)
+    sig_delete = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.scheduleDelayedItemsLayout()  # wrapped rows take their new heights
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() in DIGITS and plain in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.AltModifier,
+        ):
+            self.sig_speaker_key.emit(DIGITS[event.key()])
+            return
+        if event.key() == Qt.Key.Key_Delete and plain == Qt.KeyboardModifier.NoModifier:
+            self.sig_delete.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ShowOfHands(QFrame):
+    """A counter for one show-of-hands question: a number box per answer."""
+
+    def __init__(self, doc: SessionDocument, number: int, item: Item) -> None:
+        super().__init__()
+        text = " ".join(item.text.split())
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setToolTip(text)
+        self.setAccessibleName(f"Show of hands, question {number}")
+        self._doc = doc
+        self.question = item.id
+        self.spins: dict[str, QSpinBox] = {}
+        layout = QVBoxLayout(self)
+        title = QLabel(f"<b>{number}.</b> {html.escape(_short(text, 110))}")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        form = QFormLayout()
+        layout.addLayout(form)
+        current = doc.show_of_hands_entry(item.id)
+        counts = current.show_of_hands or {} if current else {}
+        for choice in item.choices:
+            spin = QSpinBox()
+            spin.setRange(0, 99)
+            spin.setValue(int(counts.get(choice.value, 0)))
+            spin.setAccessibleName(f"{choice.label}: number of hands")
+            spin.valueChanged.connect(self._save)
+            self.spins[choice.value] = spin
+            form.addRow(choice.label, spin)
+        doc.sig_entry_changed.connect(self._show)
+
+    def counts(self) -> dict[str, int]:
+        return {value: spin.value() for value, spin in self.spins.items()}
+
+    def _save(self) -> None:
+        self._doc.set_show_of_hands(self.question, self.counts())
+
+    def _show(self, _record: object) -> None:
+        current = self._doc.show_of_hands_entry(self.question)
+        counts = (current.show_of_hands or {}) if current else {}
+        for value, spin in self.spins.items():
+            wanted = int(counts.get(value, spin.value()))
+            if spin.value() != wanted:
+                spin.blockSignals(True)
+                spin.setValue(wanted)
+                spin.blockSignals(False)
+
+
+class FocusGroupView(QWidget):
+    def __init__(self, doc: SessionDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.speaker: str | None = None
+        self.safeguarding_dialog: SafeguardingDialog | None = None
+        self.setAccessibleName(f"Focus group {doc.ref}")
+        self.header = SessionHeader(doc)
+
+        # speakers
+        self.chips: dict[str | None, QToolButton] = {}
+        self._chip_group = QButtonGroup(self)
+        self._chip_group.setExclusive(True)
+        chips = QHBoxLayout()
+        chips.setSpacing(6)
+        chips.addWidget(QLabel("Speaker:"))
+        chips.addWidget(self._chip(None, "0  Group", "The facilitator or the group (no speaker)"))
+        for member in doc.members:
+            key = f"{member.number}  " if member.number <= 9 else ""
+            gone = " (withdrawn)" if member.withdrawn else ""
+            tip = f"{member.ref}, {member.descriptor}" + (
+                " (withdrawn since: left out of analysis)" if member.withdrawn else ""
+            )
+            text = f"{key}{member.ref} · {member.descriptor}{gone}"
+            chips.addWidget(self._chip(member.ref, text, tip))
+        chips.addStretch(1)
+
+        # questions
+        self.questions = QuestionListModel(doc.questions())
+        self.question_list = QListView()
+        self.question_list.setModel(self.questions)
+        self.question_list.setWordWrap(True)
+        self.question_list.setSpacing(2)
+        self.question_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.question_list.setAccessibleName("Questions of the guide")
+        self.question_list.selectionModel().currentChanged.connect(self._question_chosen)
+        self.probes = QLabel()
+        self.probes.setWordWrap(True)
+        self.probes.setStyleSheet(f"color: {MUTED}; font-size: small;")
+        self.probes.setAccessibleName("Probes for the current question")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        questions_label = QLabel("&Questions (Ctrl+Up / Ctrl+Down)")
+        questions_label.setBuddy(self.question_list)
+        left_layout.addWidget(questions_label)
+        left_layout.addWidget(self.question_list, 1)
+        left_layout.addWidget(self.probes)
+
+        # the line
+        self.filing_label = QLabel()
+        self.filing_label.setWordWrap(True)
+        self.speaker_label = QLabel()
+        self.speaker_label.setStyleSheet(
+            "font-weight: bold; padding: 3px 8px; border-radius: 10px;"
+            "background: #1565c0; color: white;"
+        )
+        self.speaker_label.setAccessibleName("Current speaker")
+        self.line = LineBox(doc.undo_stack)
+        self.line.setAccessibleName("Line to file")
+        self.line.setPlaceholderText("Type what was said, then Enter")
+        self.keys_hint = QLabel(
+            "Empty box: 1–9 picks the speaker, 0 the group · Alt+0–9 at any time · "
+            "Ctrl+↑/↓ question · Ctrl+Q quote · Ctrl+Shift+S safeguarding"
+        )
+        self.keys_hint.setWordWrap(True)
+        self.keys_hint.setStyleSheet(f"color: {MUTED}; font-size: small;")
+        self.line.returnPressed.connect(self.file_line)
+        self.line.sig_speaker_key.connect(self.set_speaker_number)
+        self.line.sig_question_step.connect(self.step_question)
+        self.quote_button = QToolButton()
+        self.quote_button.setText("❝ Quote")
+        self.quote_button.setCheckable(True)
+        self.quote_button.setToolTip("File this line as a verbatim quote (Ctrl+Q)")
+        self.quote_button.setAccessibleName("File as a quote")
+        line_row = QHBoxLayout()
+        line_row.addWidget(self.speaker_label)
+        line_row.addWidget(self.line, 1)
+        line_row.addWidget(self.quote_button)
+
+        self.lines = FiledLinesModel(doc)
+        self.tree = LinesTree()
+        self.tree.setModel(self.lines)
+        self.tree.setHeaderHidden(True)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setAccessibleName("Filed lines")
+        self.tree.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+        )
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.tree.expandAll()
+        self.tree.sig_speaker_key.connect(self._respeak)
+        self.tree.sig_delete.connect(self.delete_current)
+        self.lines.rowsInserted.connect(self._expand)
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.addWidget(self.filing_label)
+        center_layout.addLayout(line_row)
+        center_layout.addWidget(self.keys_hint)
+        filed = QLabel("&Filed lines")
+        filed.setBuddy(self.tree)
+        center_layout.addWidget(filed)
+        center_layout.addWidget(self.tree, 1)
+
+        # show of hands
+        self.counters: dict[str, ShowOfHands] = {}
+        hands = QWidget()
+        hands_layout = QVBoxLayout(hands)
+        hands_layout.setContentsMargins(0, 0, 0, 0)
+        hands_layout.addWidget(QLabel("<b>Show of hands</b>"))
+        for number, item in enumerate(doc.questions(), start=1):
+            if item.type == ItemType.SHOW_OF_HANDS:
+                counter = ShowOfHands(doc, number, item)
+                self.counters[item.id] = counter
+                hands_layout.addWidget(counter)
+        hands_layout.addStretch(1)
+        hands_scroll = QScrollArea()
+        hands_scroll.setWidgetResizable(True)
+        hands_scroll.setWidget(hands)
+        hands_scroll.setAccessibleName("Show of hands")
+        hands_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        hands_scroll.setMinimumWidth(250)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(center)
+        splitter.addWidget(hands_scroll)
+        hands_scroll.setVisible(bool(self.counters))
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 620, 230])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(chips)
+        layout.addWidget(splitter, 1)
+
+        self._make_actions()
+        self.set_speaker(None)
+        if self.questions.rowCount():
+            self.question_list.setCurrentIndex(self.questions.index(0, 0))
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _chip(self, ref: str | None, text: str, tip: str) -> QToolButton:
+        chip = QToolButton()
+        chip.setText(text)
+        chip.setCheckable(True)
+        chip.setToolTip(tip)
+        chip.setAccessibleName(f"Speaker {text.strip()}")
+        chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        chip.setStyleSheet(
+            "QToolButton { border: 1px solid palette(mid); border-radius: 10px; padding: 3px 8px; }"
+            "QToolButton:checked { background: #1565c0; color: white; border-color: #0d47a1; }"
+        )
+        chip.clicked.connect(lambda _checked=False: self._chip_clicked(ref))
+        self._chip_group.addButton(chip)
+        self.chips[ref] = chip
+        return chip
+
+    def _make_actions(self) -> None:
+        def action(text: str, shortcut: str, slot: object) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+            self.addAction(act)
+            return act
+
+        self.verbatim_action = action("Mark as &quote", "Ctrl+Q", self.toggle_quote)
+        self.flag_action = action("Flag for &safeguarding…", "Ctrl+Shift+S", self.flag_current)
+        self.delete_action = QAction("&Delete line", self)
+        self.delete_action.triggered.connect(lambda _checked=False: self.delete_current())
+        for act in (self.verbatim_action, self.flag_action, self.delete_action):
+            self.tree.addAction(act)
+        for number in range(10):
+            action(
+                f"Speaker {number}", f"Alt+{number}", lambda n=number: self.set_speaker_number(n)
+            )
+
+    # -- speaker and question ------------------------------------------------------------------
+
+    def set_speaker(self, ref: str | None) -> None:
+        self.speaker = ref
+        self.chips[ref].setChecked(True)
+        self.speaker_label.setText(speaker_label(self.doc, ref))
+
+    def set_speaker_number(self, number: int) -> None:
+        """1–9: the member with that number; 0: the facilitator or the group."""
+        if number == 0:
+            self.set_speaker(None)
+            return
+        member = next((m for m in self.doc.members if m.number == number), None)
+        if member is not None:
+            self.set_speaker(member.ref)
+        else:
+            self.doc.ctx.status(f"There is no speaker {number} in this group")
+
+    def _chip_clicked(self, ref: str | None) -> None:
+        self.set_speaker(ref)
+        self.line.setFocus()
+
+    def current_question(self) -> str | None:
+        return self.questions.question_id(self.question_list.currentIndex().row())
+
+    def step_question(self, step: int) -> None:
+        row = self.question_list.currentIndex().row() + step
+        if 0 <= row < self.questions.rowCount():
+            self.question_list.setCurrentIndex(self.questions.index(row, 0))
+
+    def _question_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        item = self.questions.item(current.row())
+        self.probes.setText(probes_text(item))
+        text = " ".join(item.text.split()) if item else "no question"
+        self.filing_label.setText(f"Filing under <b>{current.row() + 1}.</b> {text}")
+        self.tree.scrollTo(self.lines.question_index(self.current_question()))
+
+    # -- filing --------------------------------------------------------------------------------
+
+    def file_line(self) -> uuid.UUID | None:
+        """File the typed line under the current speaker and question; keep the focus."""
+        text = self.line.text().strip()
+        if not text:
+            return None
+        entry_id = self.doc.add_note(
+            self.current_question(),
+            text,
+            speaker_ref=self.speaker,
+            verbatim=self.quote_button.isChecked(),
+        )
+        self.line.setText("")  # unlike clear(), also empties the box's own undo history
+        self.quote_button.setChecked(False)
+        index = self.lines.index_of(entry_id)
+        if index.isValid():
+            self.tree.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self.tree.scrollTo(index)
+        self.line.setFocus()
+        return entry_id
+
+    def current_entry(self) -> uuid.UUID | None:
+        record = self.tree.currentIndex().data(EntryRole)
+        return record.id if record is not None else None
+
+    def toggle_quote(self) -> None:
+        if self.line.hasFocus() and self.line.text().strip():
+            self.quote_button.toggle()
+            return
+        entry_id = self.current_entry()
+        if entry_id is not None:
+            self.doc.toggle_verbatim(entry_id)
+
+    def flag_current(self) -> None:
+        entry_id = self.current_entry()
+        if entry_id is not None:
+            self.safeguarding_dialog = ask_to_flag(self, self.doc, entry_id)
+
+    def delete_current(self) -> None:
+        entry_id = self.current_entry()
+        if entry_id is not None:
+            self.doc.delete_note(entry_id)
+
+    def _respeak(self, number: int) -> None:
+        entry_id = self.current_entry()
+        if entry_id is None:
+            return
+        if number == 0:
+            self.doc.change_speaker(entry_id, None)
+            return
+        member = next((m for m in self.doc.members if m.number == number), None)
+        if member is not None:
+            self.doc.change_speaker(entry_id, member.ref)
+
+    def _expand(self, parent: QModelIndex, _first: int, _last: int) -> None:
+        if parent.isValid():
+            self.tree.expand(parent)
+
+    # -- the page's calls ----------------------------------------------------------------------
+
+    def focus_entry(self, entry_id: uuid.UUID) -> bool:
+        index = self.lines.index_of(entry_id)
+        if not index.isValid():
+            return False
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+        self.tree.setFocus()
+        return True
+
+    def focus_start(self) -> None:
+        self.line.setFocus()

@@ -1,0 +1,452 @@
+"""The guide's questions on one side, the notes under each question on the other: the
+heart of a practitioner interview and of a phone interview.
+
+Keys (active anywhere in the widget):
+- Ctrl+Enter: a new note under the current question, after the current note;
+- Ctrl+Shift+F: a follow-up question there (its text is the question you asked);
+- Ctrl+Q: mark or unmark the current note as a verbatim quote;
+- Ctrl+Shift+S: flag the current note for safeguarding (asks what was done);
+- Ctrl+Shift+Delete: delete the current note (Ctrl+Z brings it back);
+- Tab / Shift+Tab: next / previous note; Enter on a question: go to its notes.
+
+A question without notes shows one blank note; a note is made in the study on its first
+keystroke, so blank notes never become empty entries.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QListView,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from plrdesk.domain.ids import EntryId, new_id
+from plrdesk.forms.schema import Item
+from plrdesk.services.sessions import EntryRecord
+from plrdesk.ui.sessions.document import SessionDocument
+from plrdesk.ui.sessions.entry_editor import MUTED, EntryEditor
+from plrdesk.ui.sessions.question_list import OTHER, QuestionListModel, probes_text
+from plrdesk.ui.sessions.safeguarding import SafeguardingDialog, ask_to_flag
+
+
+def _muted(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {MUTED}; font-size: small;")
+    return label
+
+
+class QuestionSection(QWidget):
+    """A question's heading and probes, then its notes in the order they were taken."""
+
+    def __init__(self, number: int | None, item: Item | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.question = item.id if item is not None else None
+        title = " ".join(item.text.split()) if item is not None else OTHER
+        self.heading = QLabel(f"{number}. {title}" if number is not None else title)
+        self.heading.setWordWrap(True)
+        self.heading.setStyleSheet("font-weight: bold; margin-top: 8px;")
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.probes = _muted(probes_text(item).replace("\n", "<br>"))
+        self.editors: list[EntryEditor] = []
+        self._box = QVBoxLayout()
+        self._box.setSpacing(4)
+        self.add_button = QPushButton("+ Add a note")
+        self.add_button.setFlat(True)
+        self.add_button.setAccessibleName(f"Add a note under: {title[:60]}")
+        self.add_button.setToolTip("Ctrl+Enter")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.probes)
+        layout.addLayout(self._box)
+        layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.probes.setVisible(bool(item and item.probes))  # once parented: never a window
+
+    def _key(self, editor: EntryEditor, positions: dict[EntryId, int]) -> float:
+        if editor.record is not None:
+            return float(editor.record.position)
+        if editor.anchor is not None and editor.anchor in positions:
+            return positions[EntryId(editor.anchor)] + 0.5
+        return float("inf")
+
+    def insert(self, editor: EntryEditor) -> None:
+        if editor in self.editors:
+            self.editors.remove(editor)
+            self._box.removeWidget(editor)
+        positions = {e.record.id: e.record.position for e in self.editors if e.record}
+        if editor.record is not None:
+            positions[editor.record.id] = editor.record.position
+        key = self._key(editor, positions)
+        index = next(
+            (i for i, e in enumerate(self.editors) if self._key(e, positions) > key),
+            len(self.editors),
+        )
+        self.editors.insert(index, editor)
+        self._box.insertWidget(index, editor)
+
+    def take(self, editor: EntryEditor) -> None:
+        if editor in self.editors:
+            self.editors.remove(editor)
+            self._box.removeWidget(editor)
+            editor.hide()
+            editor.deleteLater()
+
+    def bound(self) -> list[EntryEditor]:
+        return [e for e in self.editors if e.record is not None]
+
+
+class GuideNotes(QWidget):
+    def __init__(self, doc: SessionDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.current_editor: EntryEditor | None = None
+        self.safeguarding_dialog: SafeguardingDialog | None = None
+        questions = doc.questions()
+        known = {item.id for item in questions}
+        with_other = not questions or any(e.question not in known for e in doc.entries)
+        self.model = QuestionListModel(questions, with_other=with_other)
+        self.question_list = QListView()
+        self.question_list.setModel(self.model)
+        self.question_list.setWordWrap(True)
+        self.question_list.setUniformItemSizes(False)
+        self.question_list.setSpacing(2)
+        self.question_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.question_list.setAccessibleName("Questions of the guide")
+        self.question_list.selectionModel().currentChanged.connect(self._question_chosen)
+        self.question_list.activated.connect(self._go_to_notes)
+        self.probes = _muted("")
+        self.probes.setAccessibleName("Probes for the current question")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("&Questions")
+        heading.setBuddy(self.question_list)
+        left_layout.addWidget(heading)
+        left_layout.addWidget(self.question_list, 1)
+        left_layout.addWidget(self.probes)
+
+        self.sections: dict[str | None, QuestionSection] = {}
+        page = QWidget()
+        self._page_layout = QVBoxLayout(page)
+        self._page_layout.setContentsMargins(6, 0, 6, 6)
+        reminders = doc.reminders()
+        if reminders:
+            self._page_layout.addWidget(self._reminder(reminders[0]))
+        for number, item in enumerate(questions, start=1):
+            self._add_section(QuestionSection(number, item))
+        if with_other:
+            self._add_section(QuestionSection(None, None))
+        for reminder in reminders[1:]:
+            self._page_layout.addWidget(self._reminder(reminder))
+        self._page_layout.addStretch(1)
+        self.notes_area = QScrollArea()
+        self.notes_area.setWidgetResizable(True)
+        self.notes_area.setWidget(page)
+        self.notes_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.notes_area.setAccessibleName("Notes")
+
+        self._make_actions()
+        for record in doc.entries:
+            self._new_editor(record)
+        for section in self.sections.values():
+            self._ensure_placeholder(section)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.notes_area)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([320, 640])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        doc.sig_entry_added.connect(self._entry_added)
+        doc.sig_entry_changed.connect(self._entry_changed)
+        doc.sig_entry_removed.connect(self._entry_removed)
+        if self.model.rowCount():
+            self.question_list.setCurrentIndex(self.model.index(0, 0))
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _reminder(self, item: Item) -> QLabel:
+        label = _muted(" ".join(item.text.split()))
+        label.setFrameShape(QFrame.Shape.StyledPanel)
+        label.setContentsMargins(6, 4, 6, 4)
+        label.setAccessibleName("Reminder")
+        return label
+
+    def _add_section(self, section: QuestionSection) -> None:
+        self.sections[section.question] = section
+        self._page_layout.addWidget(section)
+        section.add_button.clicked.connect(lambda: self.add_note(section=section))
+
+    def _section_for(self, question: str | None) -> QuestionSection:
+        section = self.sections.get(question)
+        if section is None:
+            section = self.sections.get(None)
+        if section is None:
+            section = QuestionSection(None, None)
+            self.sections[None] = section
+            self._page_layout.insertWidget(self._page_layout.count() - 1, section)
+            section.add_button.clicked.connect(lambda: self.add_note(section=section))
+        return section
+
+    def _make_actions(self) -> None:
+        def action(text: str, shortcut: str, slot: object) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+            self.addAction(act)
+            return act
+
+        self.add_note_action = action("Add a &note", "Ctrl+Return", self.add_note)
+        self.follow_up_action = action(
+            "Add &follow-up question", "Ctrl+Shift+F", lambda: self.add_note(follow_up=True)
+        )
+        self.verbatim_action = action("Mark as &quote", "Ctrl+Q", self.toggle_verbatim)
+        self.flag_action = action("Flag for &safeguarding…", "Ctrl+Shift+S", self.flag)
+        self.delete_action = action("&Delete note", "Ctrl+Shift+Delete", self.delete_note)
+        # The keypad's Enter is a second Return.
+        self.add_note_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.entry_actions = [
+            self.verbatim_action,
+            self.flag_action,
+            self.follow_up_action,
+            self.add_note_action,
+            self.delete_action,
+        ]
+
+    def _new_editor(
+        self,
+        record: EntryRecord | None,
+        *,
+        section: QuestionSection | None = None,
+        anchor: uuid.UUID | None = None,
+        follow_up: bool = False,
+    ) -> EntryEditor:
+        if section is None:
+            section = self._section_for(record.question if record else None)
+        editor = EntryEditor(
+            self.doc.undo_stack,
+            question=section.question,
+            record=record,
+            follow_up=follow_up,
+            anchor=anchor,
+            show_speaker=len(self.doc.members) > 1,
+        )
+        editor.text.extra_actions = self.entry_actions
+        editor.sig_text_edited.connect(self._typed)
+        editor.sig_focused.connect(self._editor_focused)
+        editor.sig_left_blank.connect(self._left_blank)
+        section.insert(editor)
+        return editor
+
+    def _ensure_placeholder(self, section: QuestionSection) -> None:
+        if section.editors:
+            return
+        if section.question is not None or not self.doc.questions():
+            self._new_editor(None, section=section)
+
+    # -- finding -------------------------------------------------------------------------------
+
+    def editor_for(self, entry_id: uuid.UUID) -> EntryEditor | None:
+        for section in self.sections.values():
+            for editor in section.editors:
+                if editor.entry_id == entry_id or editor.pending_id == entry_id:
+                    return editor
+        return None
+
+    def _section_of(self, editor: EntryEditor) -> QuestionSection | None:
+        return next((s for s in self.sections.values() if editor in s.editors), None)
+
+    def current_question(self) -> str | None:
+        if self.current_editor is not None and self._section_of(self.current_editor):
+            return self.current_editor.question
+        return self.model.question_id(self.question_list.currentIndex().row())
+
+    def current_entry(self) -> uuid.UUID | None:
+        editor = self.current_editor
+        if editor is None or self._section_of(editor) is None:
+            return None
+        return editor.entry_id
+
+    def focus_entry(self, entry_id: uuid.UUID) -> bool:
+        editor = self.editor_for(entry_id)
+        if editor is None:
+            return False
+        self.notes_area.ensureWidgetVisible(editor, 0, 40)
+        editor.focus_text()
+        self.current_editor = editor
+        return True
+
+    def focus_question(self, question: str | None) -> None:
+        row = self.model.row_of(question)
+        if row >= 0:
+            self.question_list.setCurrentIndex(self.model.index(row, 0))
+        self._go_to_notes()
+
+    # -- the researcher's actions -------------------------------------------------------------
+
+    def add_note(
+        self, *, follow_up: bool = False, section: QuestionSection | None = None
+    ) -> EntryEditor:
+        """A blank note (or follow-up question) after the current note; typing makes it."""
+        editor = self.current_editor
+        in_notes = editor is not None and self._section_of(editor) is not None
+        anchor: uuid.UUID | None = None
+        if section is None and in_notes and editor is not None:
+            section = self._section_of(editor)
+            if (
+                editor.record is None
+                and not editor.text.toPlainText()
+                and editor.follow_up == follow_up
+            ):
+                editor.focus_text()
+                return editor
+            anchor = editor.entry_id or editor.anchor
+        if section is None:
+            section = self._section_for(self.current_question())
+        if anchor is None:
+            bound = section.bound()
+            anchor = bound[-1].entry_id if bound else None
+        blank = next(
+            (
+                e
+                for e in section.editors
+                if e.record is None and not e.text.toPlainText() and e.follow_up == follow_up
+            ),
+            None,
+        )
+        if blank is not None and blank.anchor == anchor:
+            new = blank
+        else:
+            new = self._new_editor(None, section=section, anchor=anchor, follow_up=follow_up)
+        self.notes_area.ensureWidgetVisible(new, 0, 40)
+        new.focus_text()
+        self.current_editor = new
+        return new
+
+    def toggle_verbatim(self) -> None:
+        entry_id = self.current_entry()
+        if entry_id is not None:
+            self.doc.toggle_verbatim(entry_id)
+
+    def flag(self) -> None:
+        entry_id = self.current_entry()
+        if entry_id is not None:
+            self.safeguarding_dialog = ask_to_flag(self, self.doc, entry_id)
+
+    def delete_note(self) -> None:
+        entry_id = self.current_entry()
+        if entry_id is not None:
+            self.doc.delete_note(entry_id)
+
+    # -- editors' signals ------------------------------------------------------------------------
+
+    def _typed(self, editor: EntryEditor, text: str) -> None:
+        if editor.record is not None:
+            self.doc.type_text(editor.record.id, text)
+            return
+        if editor.pending_id is not None or not text:
+            return
+        editor.pending_id = new_id()
+        self.doc.add_note(
+            editor.question,
+            text,
+            speaker_ref=None if editor.follow_up else self.doc.default_speaker(),
+            after=editor.anchor,
+            follow_up=editor.follow_up,
+            entry_id=editor.pending_id,
+        )
+
+    def _editor_focused(self, editor: EntryEditor) -> None:
+        self.current_editor = editor
+        row = self.model.row_of(editor.question)
+        if row >= 0 and self.question_list.currentIndex().row() != row:
+            self.question_list.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+
+    def _left_blank(self, editor: EntryEditor) -> None:
+        section = self._section_of(editor)
+        if section is not None and len(section.editors) > 1:
+            section.take(editor)
+            if self.current_editor is editor:
+                self.current_editor = None
+
+    def _question_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        item = self.model.item(current.row())
+        self.probes.setText(probes_text(item))
+        section = self.sections.get(self.model.question_id(current.row()))
+        focused = self.current_editor
+        if section is not None and (focused is None or focused.question != section.question):
+            if current.row() == 0:
+                self.notes_area.verticalScrollBar().setValue(0)  # the opening reminder too
+            else:
+                self.notes_area.ensureWidgetVisible(section.heading, 0, 10)
+
+    def _go_to_notes(self, _index: QModelIndex | None = None) -> None:
+        section = self.sections.get(self.current_question_from_list())
+        if section is None:
+            return
+        self._ensure_placeholder(section)
+        if section.editors:
+            editor = section.editors[-1]
+            self.notes_area.ensureWidgetVisible(editor, 0, 40)
+            editor.focus_text()
+
+    def current_question_from_list(self) -> str | None:
+        return self.model.question_id(self.question_list.currentIndex().row())
+
+    # -- the document's signals -----------------------------------------------------------------
+
+    def _entry_added(self, record: EntryRecord) -> None:
+        if record.show_of_hands is not None and not record.text:
+            return
+        editor = self.editor_for(record.id)
+        if editor is not None:
+            editor.bind(record)
+            section = self._section_of(editor)
+            if section is not None:
+                section.insert(editor)
+            return
+        section = self._section_for(record.question)
+        self._new_editor(record, section=section)
+        for blank in [e for e in section.editors if e.record is None and e.pending_id is None]:
+            if not blank.text.toPlainText() and not blank.text.hasFocus():
+                section.take(blank)
+
+    def _entry_changed(self, record: EntryRecord) -> None:
+        editor = self.editor_for(record.id)
+        if editor is not None:
+            editor.refresh()
+
+    def _entry_removed(self, entry_id: uuid.UUID) -> None:
+        editor = self.editor_for(entry_id)
+        if editor is None:
+            return
+        section = self._section_of(editor)
+        had_focus = editor.text.hasFocus()
+        if section is None:
+            return
+        index = section.editors.index(editor)
+        section.take(editor)
+        if self.current_editor is editor:
+            self.current_editor = None
+        self._ensure_placeholder(section)
+        if had_focus and section.editors:
+            section.editors[max(0, index - 1)].focus_text()
