@@ -23,6 +23,16 @@ class Changes:
     def remove(self, table: str, record_id: uuid.UUID) -> None:
         self.removed.setdefault(table, []).append(record_id)
 
+    def merge(self, other: Changes) -> None:
+        """Take in what another operation changed (several saves in one unit of work)."""
+        for mine, theirs in (
+            (self.added, other.added),
+            (self.updated, other.updated),
+            (self.removed, other.removed),
+        ):
+            for table, ids in theirs.items():
+                mine.setdefault(table, []).extend(ids)
+
     def counts(self) -> dict[str, int]:
         """Added plus updated records per table, for the one-line report."""
         totals: dict[str, int] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.domain.ids import EntryId, new_id
+from plrdesk.domain.spans import Edit, Span, apply_edits, remap_by_diff
 from plrdesk.services import audit
 from plrdesk.services.changes import Changes
 from plrdesk.services.sessions import Created, SessionRef, find_session, next_ref
@@ -192,13 +194,35 @@ def add_entry(
     return changes
 
 
-def set_entry_text(db: Session, entry_id: uuid.UUID, text: str | None) -> Changes:
-    """Save the note's text as typed (the full-text index follows by trigger)."""
+def set_entry_text(
+    db: Session, entry_id: uuid.UUID, text: str | None, edits: Sequence[Edit] | None = None
+) -> Changes:
+    """Save the note's text as typed (the full-text index follows by trigger).
+
+    Its codings move with the text: along `edits` when the editor reported them exactly,
+    else along difflib's alignment of old and new text. A coding whose every character
+    was deleted goes, and is reported under `removed["coding"]` so the app can say so.
+    """
     entry = _entry(db, entry_id)
-    if entry.text != text:
-        entry.text = text
-        entry.updated_at = _now()
-    return _updated(entry)
+    changes = _updated(entry)
+    if entry.text == text:
+        return changes
+    old = entry.text or ""
+    new = text or ""
+    spanned = [c for c in entry.codings if c.start is not None and c.end is not None]
+    if spanned:
+        spans = [Span(c.start, c.end) for c in spanned]  # type: ignore[arg-type]
+        moved = apply_edits(spans, edits) if edits is not None else remap_by_diff(spans, old, new)
+        for coding, span in zip(spanned, moved, strict=True):
+            if span is None or span.end > len(new):
+                changes.remove("coding", coding.id)
+                db.delete(coding)
+            else:
+                coding.start, coding.end = span.start, span.end
+                changes.update("coding", coding.id)
+    entry.text = text
+    entry.updated_at = _now()
+    return changes
 
 
 def set_verbatim(db: Session, entry_id: uuid.UUID, verbatim: bool) -> Changes:

@@ -31,11 +31,9 @@ def save_texts(db: Session, texts: dict[uuid.UUID, str]) -> Changes:
     changes = Changes()
     for entry_id, text in texts.items():
         try:
-            saved = set_entry_text(db, entry_id, text)
+            changes.merge(set_entry_text(db, entry_id, text))
         except UnknownEntry:
             continue
-        for record_id in saved.updated.get("entry", []):
-            changes.update("entry", record_id)
     return changes
 
 
