@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from plrdesk.forms.catalog import FormCatalog
+from plrdesk.ui.analysis.page import AnalysisPage
 from plrdesk.ui.consent.open import open_consent_recorder
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.import_data import import_study_data
@@ -59,12 +60,14 @@ class MainWindow(QMainWindow):
         self.register = RegisterPage(self.ctx)
         self.sessions = SessionsPage(self.ctx)
         self.search = SearchPage(self.ctx)
+        self.analysis = AnalysisPage(self.ctx)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Study sections")
         for page, title in [
             (self.overview, "&Overview"),
             (self.register, "&Participants"),
             (self.sessions, "&Sessions"),
+            (self.analysis, "&Analysis"),
             (self.search, "Searc&h"),
         ]:
             self.tabs.addTab(page, title)
@@ -128,6 +131,7 @@ class MainWindow(QMainWindow):
                 ("&Overview", self.overview),
                 ("&Participants", self.register),
                 ("&Sessions", self.sessions),
+                ("&Analysis", self.analysis),
             ],
             start=1,
         ):
