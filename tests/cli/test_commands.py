@@ -95,7 +95,8 @@ def prompts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         asked.append(prompt)
         return answers.pop(0)
 
-    monkeypatch.setattr("getpass.getpass", fake_getpass)
+    # The terminal is the one thing a test cannot type into: stand in for it.
+    monkeypatch.setattr("plrdesk.cli.passphrase.read_hidden", fake_getpass)
     yield answers
     assert not answers, "not every prepared answer was asked for"
 

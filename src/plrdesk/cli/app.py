@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import importlib
-import logging
+import os
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,7 +41,10 @@ def handler(command: str) -> Handler:
 def run(argv: list[str]) -> int:
     parser = cli_parser.build()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
+    if args.debug:  # logging is imported only when asked for: `info` must start fast
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG)
     if args.command is None:
         return _desktop(None)
     try:
@@ -56,6 +58,10 @@ def run(argv: list[str]) -> int:
         return handler(command)(args)
     except CliError as exc:
         return _fail(args.debug, exc.code, exc.message)
+    except BrokenPipeError:
+        # The reader went away (`plrdesk dump ... | head`): nothing left to say to it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return Exit.OK
     except KeyboardInterrupt:
         return _fail(args.debug, Exit.FAILURE, "interrupted; nothing was changed")
     except Exception as exc:
@@ -74,6 +80,8 @@ def _desktop(path: Path | None) -> int:
 
 def _fail(debug: bool, code: Exit, message: str) -> int:
     if debug:
+        import traceback
+
         traceback.print_exc()
     print(f"plrdesk: {message}", file=sys.stderr)  # noqa: T201 - the CLI's one output line
     return int(code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from pathlib import Path
 
 from plrdesk.cli.exit_codes import CliError, Exit
@@ -66,9 +67,22 @@ def check_strength(passphrase: str, *, allow_weak: bool) -> None:
         )
 
 
+def read_hidden(label: str) -> str:
+    """At a terminal, a hidden prompt; otherwise (piped input) the next line of stdin,
+    without getpass's warnings about echo: there is no screen to echo on."""
+    if sys.stdin.isatty():
+        return getpass.getpass(label)
+    sys.stderr.write(label)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")
+
+
 def _prompt(label: str) -> str:
     try:
-        value = getpass.getpass(label)
+        value = read_hidden(label)
     except (EOFError, KeyboardInterrupt):
         raise CliError(Exit.USAGE, "no passphrase given") from None
     if not value:

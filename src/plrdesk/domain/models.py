@@ -18,12 +18,14 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
@@ -215,6 +217,14 @@ class Entry(Base):
     """One note: a line said under a question, and/or a show of hands."""
 
     __tablename__ = "entry"
+    # Flagged entries are few; a partial index finds them without reading every note.
+    __table_args__ = (
+        Index(
+            "ix_entry_safeguarding",
+            "safeguarding_flagged_at",
+            sqlite_where=text("safeguarding_flagged_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = _pk()
     ref: Mapped[str] = mapped_column(String(64), unique=True)
