@@ -319,6 +319,22 @@ class StoredForm(Base):
     stored_at: Mapped[dt.datetime]
 
 
+class RedactionDecision(Base):
+    """The researcher's review of a proposed redaction, kept so the next export starts from
+    it: `accept` (always redact this text) or `reject` (this text is not identifying, e.g.
+    "May" the month). Matched by the case-folded text and the layer that proposed it."""
+
+    __tablename__ = "redaction_decision"
+    __table_args__ = (UniqueConstraint("folded", "layer"),)
+
+    id: Mapped[uuid.UUID] = _pk()
+    folded: Mapped[str] = mapped_column(Text)
+    layer: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(40))
+    decision: Mapped[str] = mapped_column(String(10))
+    decided_at: Mapped[dt.datetime]
+
+
 class AuditEvent(Base):
     """What happened and to which records, never what they contain."""
 

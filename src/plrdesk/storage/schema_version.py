@@ -5,5 +5,5 @@ can check a study's revision without loading either. A test checks this list aga
 the migration scripts.
 """
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = REVISIONS[-1]
