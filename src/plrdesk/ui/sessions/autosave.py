@@ -6,19 +6,29 @@ timer (`max_ms`, 600 ms) that does not restart. Whichever fires first saves ever
 pending note in one operation on the database worker, so steady typing is saved at least
 every `max_ms` plus one commit, and a pause is saved `idle_ms` after it begins. The
 status bar then says "Saved at HH:MM:SS".
+
+With each text comes the list of exact edits that made it (Qt's contentsChange, as
+`domain.spans.Edit`), or None when they are unknown (text replaced by undo or loading,
+a line edited in place). They are kept per note between saves, in the order made, and
+handed to `set_entry_text` so codings follow the words; one unknown edit in the run makes
+the whole run unknown, and the service then aligns old and new text instead. A failed
+save puts its edits back in front of those typed since, so the retry replays them all.
+A save that took a coding away (every one of its words deleted) says so with
+`sig_codings_lost`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session
 
-from plrdesk.services.changes import Changes
-from plrdesk.services.entries import UnknownEntry, set_entry_text
+from plrdesk.domain.spans import Edit
+from plrdesk.services.codings import TextSaved, save_entry_text
+from plrdesk.services.entries import UnknownEntry
 from plrdesk.ui.runner import OperationRunner
 
 IDLE_MS = 400
@@ -26,15 +36,29 @@ MAX_MS = 600
 RETRY_MS = 3000
 
 
-def save_texts(db: Session, texts: dict[uuid.UUID, str]) -> Changes:
-    """Save several notes' text in one unit of work; a note deleted meanwhile is skipped."""
-    changes = Changes()
+Edits = list[Edit] | None
+
+
+def save_texts(
+    db: Session,
+    texts: Mapping[uuid.UUID, str],
+    edits: Mapping[uuid.UUID, Sequence[Edit] | None] | None = None,
+) -> TextSaved:
+    """Save several notes' text in one unit of work, each with its own edits (None or
+    missing: unknown); a note deleted meanwhile is skipped."""
+    saved = TextSaved()
     for entry_id, text in texts.items():
         try:
-            changes.merge(set_entry_text(db, entry_id, text))
+            result = save_entry_text(db, entry_id, text, (edits or {}).get(entry_id))
         except UnknownEntry:
             continue
-    return changes
+        saved.merge(result)
+        saved.lost.extend(result.lost)
+    return saved
+
+
+def _chain(first: Edits, then: Edits) -> Edits:
+    return None if first is None or then is None else first + then
 
 
 class Autosave(QObject):
@@ -42,6 +66,8 @@ class Autosave(QObject):
     """A `datetime`: every text pending until then is committed."""
     sig_failed = Signal(str)
     """A one-line reason a save failed (the text stays pending and is tried again)."""
+    sig_codings_lost = Signal(object)
+    """A list of `services.codings.LostCoding`: a save took these codings away."""
 
     def __init__(
         self,
@@ -56,6 +82,7 @@ class Autosave(QObject):
         self._runner = runner
         self._status = status
         self._pending: dict[uuid.UUID, str] = {}
+        self._edits: dict[uuid.UUID, Edits] = {}
         self._in_flight = 0
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -70,8 +97,13 @@ class Autosave(QObject):
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.flush)
 
-    def touch(self, entry_id: uuid.UUID, text: str) -> None:
-        """The note now reads `text`; save it soon."""
+    def touch(self, entry_id: uuid.UUID, text: str, edits: Sequence[Edit] | None = None) -> None:
+        """The note now reads `text`, made by `edits` from what it read before (None:
+        unknown); save it soon."""
+        made: Edits = None if edits is None else list(edits)
+        self._edits[entry_id] = (
+            _chain(self._edits[entry_id], made) if entry_id in self._pending else made
+        )
         self._pending[entry_id] = text
         self._idle.start()
         if not self._ceiling.isActive():
@@ -79,6 +111,7 @@ class Autosave(QObject):
 
     def discard(self, entry_id: uuid.UUID) -> None:
         self._pending.pop(entry_id, None)
+        self._edits.pop(entry_id, None)
 
     def is_idle(self) -> bool:
         """Nothing waiting to be saved and no save running."""
@@ -92,24 +125,34 @@ class Autosave(QObject):
         if not self._pending:
             return
         batch = dict(self._pending)
+        edits = {entry_id: self._edits.get(entry_id) for entry_id in batch}
         self._pending.clear()
+        self._edits.clear()
         self._in_flight += 1
         self._runner.submit(
-            lambda db: save_texts(db, batch),
-            lambda _result: self._done(),
-            lambda exc: self._failed(batch, exc),
+            lambda db: save_texts(db, batch, edits),
+            self._done,
+            lambda exc: self._failed(batch, edits, exc),
         )
 
-    def _done(self) -> None:
+    def _done(self, result: object) -> None:
         self._in_flight -= 1
         now = dt.datetime.now()
         self._status(f"Saved at {now:%H:%M:%S}")
         self.sig_saved.emit(now)
+        if isinstance(result, TextSaved) and result.lost:
+            self.sig_codings_lost.emit(list(result.lost))
 
-    def _failed(self, batch: dict[uuid.UUID, str], exc: Exception) -> None:
+    def _failed(
+        self, batch: dict[uuid.UUID, str], edits: dict[uuid.UUID, Edits], exc: Exception
+    ) -> None:
         self._in_flight -= 1
         for entry_id, text in batch.items():
-            self._pending.setdefault(entry_id, text)  # newer typing wins
+            if entry_id in self._pending:  # newer typing wins, after the failed edits
+                self._edits[entry_id] = _chain(edits.get(entry_id), self._edits.get(entry_id))
+            else:
+                self._pending[entry_id] = text
+                self._edits[entry_id] = edits.get(entry_id)
         self._retry.start()
         message = f"Not saved yet ({exc}); trying again"
         self._status(message)

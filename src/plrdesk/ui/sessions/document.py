@@ -7,6 +7,12 @@ The views never run SQL: they ask the document (`type_text`, `add_note`,
 disk), pushes an undo command, and queues the service operation on the database worker.
 New entries get their id here, so typing into a note can go on before the database
 has answered; the worker runs operations in the order they were queued.
+
+The document also holds the session's codings (`codings`, a SessionCodings): typing
+moves them at once by the exact edits it hands to the autosave, coding gestures are undo
+commands (`code`, `remove_coding`, `set_memo`), and a save that took a coding away (all
+its words deleted) is told to the views and kept by the typing step that did it, whose
+undo puts the coding back.
 """
 
 from __future__ import annotations
@@ -14,8 +20,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -23,9 +29,11 @@ from PySide6.QtGui import QUndoStack
 from sqlalchemy.orm import Session
 
 from plrdesk.domain.ids import EntryId, new_id
+from plrdesk.domain.spans import Edit
 from plrdesk.forms.schema import FormDefinition, Item, ItemType
 from plrdesk.services import entries as entry_ops
 from plrdesk.services import sessions as session_ops
+from plrdesk.services.codings import CodingView, LostCoding
 from plrdesk.services.sessions import (
     CallAttemptView,
     Created,
@@ -35,6 +43,10 @@ from plrdesk.services.sessions import (
 )
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.sessions.autosave import Autosave
+from plrdesk.ui.sessions.coding import SessionCodings, lost_notice
+
+if TYPE_CHECKING:
+    from plrdesk.ui.sessions.undo_commands import TypingCommand
 
 
 def now() -> dt.datetime:
@@ -74,6 +86,11 @@ class SessionDocument(QObject):
         self.calls: list[CallAttemptView] = list(detail.call_attempts)
         self.autosave = autosave or Autosave(ctx.runner, ctx.status, parent=self)
         self._own_removals: dict[uuid.UUID, int] = {}  # deletions of ours not yet announced
+        self.codings = SessionCodings(
+            ctx.runner, detail.id, before_query=self.autosave.flush, parent=self
+        )
+        self._typing: dict[uuid.UUID, TypingCommand] = {}  # each note's latest typing step
+        self.autosave.sig_codings_lost.connect(self._codings_lost)
 
     # -- what it holds ---------------------------------------------------------------------
 
@@ -179,10 +196,33 @@ class SessionDocument(QObject):
         return record
 
     def apply_text(self, entry_id: uuid.UUID, text: str) -> None:
-        """Set the text (undo or redo of typing) and save it at once."""
-        if self.update_record(entry_id, text=text) is not None:
-            self.autosave.touch(entry_id, text)
-            self.autosave.flush()
+        """Set the text (undo or redo of typing) and save it at once (its edits unknown)."""
+        record = self.entry(entry_id)
+        if record is None:
+            return
+        old = record.text or ""
+        self.update_record(entry_id, text=text)
+        self.codings.edited(entry_id, old, text, None)
+        self.autosave.touch(entry_id, text)
+        self.autosave.flush()
+
+    def typing_in(self, entry_id: uuid.UUID, command: TypingCommand) -> None:
+        """`command` is the typing step now changing this note (it keeps what a save of it
+        takes away)."""
+        self._typing[entry_id] = command
+
+    def _codings_lost(self, lost: list[LostCoding]) -> None:
+        for item in lost:
+            command = self._typing.get(item.record.entry_id)
+            if command is not None and shiboken6.isValid(command):
+                known = {c.record.id for c in command.lost}
+                if item.record.id not in known:
+                    command.lost.append(item)
+        if lost:
+            self.ctx.status(
+                lost_notice(lost[0]) + ("" if len(lost) == 1 else f" (and {len(lost) - 1} more)")
+            )
+        self.codings.lost(lost)
 
     def reveal(self, entry_id: uuid.UUID) -> None:
         self.sig_reveal_requested.emit(entry_id)
@@ -195,8 +235,11 @@ class SessionDocument(QObject):
 
     # -- what the researcher does (each pushes an undo command) -----------------------------
 
-    def type_text(self, entry_id: uuid.UUID, text: str) -> None:
-        """The researcher typed: the note now reads `text` (merged into one undo step)."""
+    def type_text(
+        self, entry_id: uuid.UUID, text: str, edits: Sequence[Edit] | None = None
+    ) -> None:
+        """The researcher typed: the note now reads `text`, changed by `edits` (None:
+        unknown) from what it read before (merged into one undo step)."""
         from plrdesk.ui.sessions.undo_commands import TypingCommand
 
         record = self.entry(entry_id)
@@ -204,8 +247,51 @@ class SessionDocument(QObject):
             return
         old = record.text or ""
         self.update_record(entry_id, text=text)
-        self.autosave.touch(entry_id, text)
-        self.undo_stack.push(TypingCommand(self, record.id, old, text))
+        self.codings.edited(entry_id, old, text, edits)
+        self.autosave.touch(entry_id, text, edits)
+        command = TypingCommand(self, record.id, old, text)
+        self.undo_stack.push(command)
+        if shiboken6.isValid(command):  # not merged into the step before
+            self._typing[record.id] = command
+
+    # -- coding (each an undo step) ---------------------------------------------------------
+
+    def code(
+        self,
+        entry_id: uuid.UUID,
+        theme_id: uuid.UUID,
+        theme_name: str,
+        start: int | None,
+        end: int | None,
+        *,
+        memo: str | None = None,
+        expect_text: str | None = None,
+    ) -> None:
+        """Give [start, end) of the note (None, None: all of it) the theme."""
+        from plrdesk.ui.sessions.coding_commands import CodeCommand
+
+        self.undo_stack.push(
+            CodeCommand(
+                self,
+                entry_id,
+                theme_id,
+                theme_name,
+                start,
+                end,
+                memo=memo,
+                expect_text=expect_text,
+            )
+        )
+
+    def remove_coding(self, coding: CodingView) -> None:
+        from plrdesk.ui.sessions.coding_commands import RemoveCodingCommand
+
+        self.undo_stack.push(RemoveCodingCommand(self, coding))
+
+    def set_memo(self, coding: CodingView, memo: str | None) -> None:
+        from plrdesk.ui.sessions.coding_commands import MemoCommand
+
+        self.undo_stack.push(MemoCommand(self, coding, memo))
 
     def add_note(
         self,

@@ -5,6 +5,12 @@ The text box grows with what is typed (no inner scroll bar), Tab moves to the ne
 control, and Ctrl+Z / Ctrl+Shift+Z go to the study's undo stack, not the box's own. An
 editor may be *unbound*: a blank note waiting for its first keystroke, which then asks
 for an entry to be made (so leaving a blank note never leaves an empty entry behind).
+
+Coding: the editor shows the note's codings (tinted spans, chips for whole-note ones,
+a tooltip with themes and memos), accepts a theme dragged from the theme tree, lets the
+coding controller add to its context menu, and reports every change of its text exactly
+(`take_edits`: Qt's contentsChange as `Edit`s since the last call, None when unknown) so
+codings follow the very words they were put on.
 """
 
 from __future__ import annotations
@@ -12,33 +18,89 @@ from __future__ import annotations
 import datetime as dt
 import html
 import uuid
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
     QFocusEvent,
+    QHelpEvent,
     QKeyEvent,
     QKeySequence,
     QResizeEvent,
+    QTextCursor,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QSizePolicy,
     QTextEdit,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from plrdesk.domain.spans import Edit
 from plrdesk.services.sessions import EntryRecord
+from plrdesk.ui.analysis.theme_panel import THEME_MIME
+from plrdesk.ui.sessions.highlight import LiveCoding, chips_html, coding_tooltip, extra_selections
 
 FLAG_RED = "#b71c1c"
 QUOTE_BLUE = "#1565c0"
 MUTED = "#5f6368"
 LEFT_OUT = "Left out of all analysis and exports."
+NOTICE_MS = 30_000  # how long a notice under a note stays
+
+
+class _NoChange:
+    """Qt reported a change that changed no character (a format change)."""
+
+
+NO_CHANGE = _NoChange()
+
+
+def edit_from_change(
+    old: str, new: str, position: int, removed: int, added: int
+) -> Edit | _NoChange | None:
+    """The exact edit behind Qt's contentsChange(position, removed, added) from `old` to
+    `new`, None when the report does not fit the texts (then the edits are unknown).
+
+    Qt counts the document's closing paragraph mark in some reports (both counts one too
+    many, or more than the text holds); those are brought back to the plain text.
+    """
+    if old == new:
+        return NO_CHANGE
+    if not 0 <= position <= len(old):
+        return None
+    for slack in (0, 1):
+        r = min(removed - slack, len(old) - position)
+        a = min(added - slack, len(new) - position)
+        if r < 0 or a < 0:
+            break
+        if (
+            len(old) - r + a == len(new)
+            and old[:position] == new[:position]
+            and old[position + r :] == new[position + a :]
+        ):
+            return Edit(position, r, a)
+    return None
+
+
+def theme_of(mime: QMimeData) -> uuid.UUID | None:
+    """The theme a drag from the theme tree carries, if it carries one."""
+    if not mime.hasFormat(THEME_MIME):
+        return None
+    try:
+        return uuid.UUID(bytes(mime.data(THEME_MIME).data()).decode("ascii").strip())
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def clock_time(at: dt.datetime | None) -> str:
@@ -52,11 +114,17 @@ class NoteText(QTextEdit):
     sig_focus_in = Signal()
     sig_focus_out = Signal(object)
     """The Qt.FocusReason focus left for."""
+    sig_theme_dropped = Signal(object, int, int)
+    """(theme UUID, start, end): a theme from the tree was dropped on the selection, or
+    (without one) on the word, else the line, under the drop point."""
 
     def __init__(self, undo: QUndoStack, parent: QFrame | None = None) -> None:
         super().__init__(parent)
         self._undo = undo
         self.extra_actions: list[QAction] = []
+        self.codings: list[LiveCoding] = []
+        self.menu_hook: Callable[[QMenu, int], list[QAction]] | None = None
+        """Given the menu and the text position clicked, the coding actions to put first."""
         self.setAcceptRichText(False)
         self.setUndoRedoEnabled(False)
         self.setTabChangesFocus(True)
@@ -98,20 +166,92 @@ class NoteText(QTextEdit):
             return
         super().keyPressEvent(event)
 
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+    def build_context_menu(self, pos: QPoint) -> QMenu:
+        """The menu for a right click at `pos` (viewport coordinates): coding first, then
+        the note's actions, then cut, copy and paste."""
         menu = self.createStandardContextMenu()
         for action in menu.actions():  # the box's own undo is off; the study's is in Edit
             if action.text().replace("&", "").startswith(("Undo", "Redo")):
                 menu.removeAction(action)
         standard = menu.actions()
-        if self.extra_actions and standard:
+        ours = list(self.extra_actions)
+        if self.menu_hook is not None:
+            coding = self.menu_hook(menu, self.cursorForPosition(pos).position())
+            if coding:
+                separator = QAction(menu)
+                separator.setSeparator(True)
+                ours = [*coding, separator, *ours]
+        if ours and standard:
             first = menu.insertSeparator(standard[0])
-            for action in self.extra_actions:
+            for action in ours:
                 menu.insertAction(first, action)
-        elif self.extra_actions:
-            menu.addActions(self.extra_actions)
+        elif ours:
+            menu.addActions(ours)
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.build_context_menu(event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()
+
+    # -- coding: tooltip and drops --------------------------------------------------------
+
+    def codings_at(self, position: int) -> list[LiveCoding]:
+        return [c for c in self.codings if c.covers(position)]
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            covering = self.codings_at(self.cursorForPosition(event.pos()).position())
+            if covering:
+                QToolTip.showText(event.globalPos(), coding_tooltip(covering), self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if theme_of(event.mimeData()) is not None:
+            event.acceptProposedAction()
+            return
+        super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if theme_of(event.mimeData()) is not None:
+            event.acceptProposedAction()  # no drop caret: the theme goes on words, not in them
+            return
+        super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        theme = theme_of(event.mimeData())
+        if theme is None:
+            super().dropEvent(event)
+            return
+        span = self.drop_span(event.position().toPoint())
+        if span is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.sig_theme_dropped.emit(theme, *span)
+
+    def drop_span(self, pos: QPoint) -> tuple[int, int] | None:
+        """What a theme dropped at `pos` codes: the selection, else the word there, else
+        its line (None over nothing but spaces)."""
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            return cursor.selectionStart(), cursor.selectionEnd()
+        for unit in (QTextCursor.SelectionType.WordUnderCursor, None):
+            at = self.cursorForPosition(pos)
+            if unit is None:
+                at.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+                at.movePosition(
+                    QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor
+                )
+            else:
+                at.select(unit)
+            if at.selectedText().strip():
+                return at.selectionStart(), at.selectionEnd()
+        return None
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
@@ -152,6 +292,8 @@ class EntryEditor(QFrame):
         self.record: EntryRecord | None = None
         self._show_speaker = show_speaker
         self._silent = False
+        self._last_text = ""
+        self._edits: list[Edit] | None = []
 
         self.marker = QLabel()
         self.marker.setObjectName("entryMarker")
@@ -165,6 +307,26 @@ class EntryEditor(QFrame):
         self.flag_label.setTextFormat(Qt.TextFormat.RichText)
         self.flag_label.setStyleSheet(f"color: {FLAG_RED};")
         self.flag_label.hide()
+        self.codes_label = QLabel()
+        self.codes_label.setObjectName("wholeNoteCodings")
+        self.codes_label.setTextFormat(Qt.TextFormat.RichText)
+        self.codes_label.setWordWrap(True)
+        self.codes_label.hide()
+        self.notice = QLabel()
+        self.notice.setObjectName("codingNotice")
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName("Coding notice")
+        self.notice.setStyleSheet(
+            "#codingNotice { background: #fff8e1; border: 1px solid #f9a825; border-radius: 3px;"
+            " padding: 2px 6px; }"
+        )
+        self.notice.linkActivated.connect(lambda _link: self.notice.hide())
+        self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(NOTICE_MS)
+        self._notice_timer.timeout.connect(self.notice.hide)
 
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -176,8 +338,11 @@ class EntryEditor(QFrame):
         layout.setSpacing(1)
         layout.addLayout(header)
         layout.addWidget(self.text)
+        layout.addWidget(self.codes_label)
         layout.addWidget(self.flag_label)
+        layout.addWidget(self.notice)
 
+        self.text.document().contentsChange.connect(self._contents_changed)
         self.text.textChanged.connect(self._typed)
         self.text.sig_focus_in.connect(lambda: self.sig_focused.emit(self))
         self.text.sig_focus_out.connect(self._focus_left)
@@ -219,6 +384,8 @@ class EntryEditor(QFrame):
             self.text.setPlainText(text)
         finally:
             self._silent = False
+            self._last_text = self.text.toPlainText()
+            self._edits = []
         cursor = self.text.textCursor()
         cursor.setPosition(len(text) - tail)
         self.text.setTextCursor(cursor)
@@ -259,12 +426,16 @@ class EntryEditor(QFrame):
             "Type the follow-up question you asked…" if self.follow_up else "Type a note…"
         )
         self.text.setAccessibleName(self.accessible_name())
+        self.show_codings(self.text.codings)
+
+    def _described(self) -> str:
+        record = self.record
         described = []
-        if verbatim:
+        if record is not None and record.verbatim:
             described.append("marked as a quote")
-        if flagged and record is not None:
+        if record is not None and record.flagged:
             described.append("flagged for safeguarding: " + (record.safeguarding_action or ""))
-        self.text.setAccessibleDescription("; ".join(described))
+        return "; ".join(described)
 
     def accessible_name(self) -> str:
         what = "Follow-up question" if self.follow_up else "Note"
@@ -275,7 +446,52 @@ class EntryEditor(QFrame):
     def focus_text(self) -> None:
         self.text.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    # -- codings -----------------------------------------------------------------------------
+
+    def show_codings(self, codings: Sequence[LiveCoding]) -> None:
+        """Tint the coded spans; name the codings of the whole note under it."""
+        self.text.codings = list(codings)
+        self.text.setExtraSelections(extra_selections(self.text.document(), codings))
+        whole = [c for c in codings if c.span is None]
+        self.codes_label.setText(f"<small>Whole note:</small> {chips_html(whole)}" if whole else "")
+        self.codes_label.setVisible(bool(whole))
+        self.codes_label.setToolTip(coding_tooltip(whole) if whole else "")
+        themes = ", ".join(dict.fromkeys(c.view.theme_name for c in codings))
+        self.text.setAccessibleDescription(
+            "; ".join(
+                part for part in (self._described(), f"coded: {themes}" if themes else "") if part
+            )
+        )
+
+    def show_notice(self, text: str) -> None:
+        """A note under the text that stays a while (or until dismissed)."""
+        self.notice.setText(f"{html.escape(text, quote=False)} &nbsp;<a href='dismiss'>Dismiss</a>")
+        self.notice.show()
+        self._notice_timer.start()
+
     # -- typing ------------------------------------------------------------------------------
+
+    def _contents_changed(self, position: int, removed: int, added: int) -> None:
+        new = self.text.toPlainText()
+        old, self._last_text = self._last_text, new
+        if self._silent:
+            return
+        edit = edit_from_change(old, new, position, removed, added)
+        if isinstance(edit, _NoChange):
+            return
+        if edit is not None and old and edit.removed == len(old):
+            # Every character replaced (setPlainText, or all selected and retyped): not an
+            # edit to follow, so the save aligns old and new text instead.
+            edit = None
+        if edit is None or self._edits is None:
+            self._edits = None
+        else:
+            self._edits.append(edit)
+
+    def take_edits(self) -> list[Edit] | None:
+        """The exact edits typed since the last call, in order (None: some were unknown)."""
+        edits, self._edits = self._edits, []
+        return edits
 
     def _typed(self) -> None:
         if not self._silent:

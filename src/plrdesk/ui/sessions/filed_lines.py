@@ -1,10 +1,13 @@
 """The focus group's filed lines as a tree: one branch per guide question (in guide order,
 then "Other notes"), under it the lines in the order they were said, each with its
 speaker's number and ref. EntryRole returns the EntryRecord of a line; the text of a
-line can be edited in place (an undo step like typing)."""
+line can be edited in place (an undo step like typing). A coded line shows a swatch in
+its themes' colours (stripes for several) and names them, with their memos, in its
+tooltip; CodingsRole gives its codings."""
 
 from __future__ import annotations
 
+import html
 import uuid
 from typing import Any
 
@@ -15,12 +18,14 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTreeVi
 from plrdesk.services.sessions import EntryRecord
 from plrdesk.ui.sessions.document import SessionDocument
 from plrdesk.ui.sessions.entry_editor import FLAG_RED, LEFT_OUT
+from plrdesk.ui.sessions.highlight import coding_tooltip, swatch_icon
 from plrdesk.ui.sessions.question_list import OTHER
 
 Index = QModelIndex | QPersistentModelIndex
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 QuestionRole = Qt.ItemDataRole.UserRole + 2
+CodingsRole = Qt.ItemDataRole.UserRole + 3
 
 _TOP = 0  # internal id of a question row; a line's internal id is its question row + 1
 
@@ -77,6 +82,7 @@ class FiledLinesModel(QAbstractItemModel):
         doc.sig_entry_added.connect(self._added)
         doc.sig_entry_changed.connect(self._changed)
         doc.sig_entry_removed.connect(self._removed)
+        doc.codings.sig_changed.connect(self._codings_changed)
 
     def _group(self, question: str | None) -> str | None:
         return question if question in self._lines else None
@@ -121,6 +127,12 @@ class FiledLinesModel(QAbstractItemModel):
                 self.endRemoveRows()
                 self._group_changed(group_row)
                 return
+
+    def _codings_changed(self, entry_ids: set[uuid.UUID]) -> None:
+        for entry_id in entry_ids:
+            index = self.index_of(entry_id)
+            if index.isValid():
+                self.dataChanged.emit(index, index)
 
     def _group_changed(self, group_row: int) -> None:
         index = self.index(group_row, 0)
@@ -205,10 +217,21 @@ class FiledLinesModel(QAbstractItemModel):
             return line_text(self._doc, record)
         if role == Qt.ItemDataRole.EditRole:
             return record.text or ""
+        codings = self._doc.codings.of(record.id)
         if role == Qt.ItemDataRole.ToolTipRole:
+            tips = []
             if record.flagged:
-                return f"Safeguarding: {record.safeguarding_action}\n{LEFT_OUT}"
-            return record.ref or None
+                action = html.escape(record.safeguarding_action or "")
+                tips.append(f"Safeguarding: {action}<br>{LEFT_OUT}")
+            if codings:
+                tips.append(coding_tooltip(codings))
+            if not tips:
+                return record.ref or None
+            return "<br>".join(tips)
+        if role == Qt.ItemDataRole.DecorationRole and codings:
+            return swatch_icon([c.view.colour for c in codings])
+        if role == CodingsRole:
+            return codings
         if role == Qt.ItemDataRole.ForegroundRole and record.flagged:
             return QBrush(QColor(FLAG_RED))
         if role == Qt.ItemDataRole.FontRole and record.verbatim:

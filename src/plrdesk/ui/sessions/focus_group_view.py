@@ -15,7 +15,9 @@ Keys in the line box:
   filed line). Ctrl+Shift+S: flag the selected filed line for safeguarding.
 - Ctrl+Z with nothing to undo in the box undoes the last filing (the study's undo).
 In the list of filed lines a digit gives the selected line to that speaker, Delete
-removes it (Ctrl+Z brings it back) and F2 edits its text.
+removes it (Ctrl+Z brings it back) and F2 edits its text. A line is coded whole: its
+context menu has Code line as ▸ (and Memo…, Remove coding for its codings), Ctrl+T
+there opens the theme picker, Ctrl+Shift+R repeats the last theme.
 
 Show-of-hands questions of the guide each have a counter (one number box per answer),
 saved as the counts of one entry under that question.
@@ -26,7 +28,7 @@ from __future__ import annotations
 import html
 import uuid
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +40,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QScrollArea,
     QSpinBox,
     QSplitter,
@@ -48,6 +51,8 @@ from PySide6.QtWidgets import (
 )
 
 from plrdesk.forms.schema import Item, ItemType
+from plrdesk.services.codings import LostCoding
+from plrdesk.ui.sessions.coding import CodingActions, Target, lost_notice
 from plrdesk.ui.sessions.document import SessionDocument
 from plrdesk.ui.sessions.entry_editor import MUTED
 from plrdesk.ui.sessions.filed_lines import (
@@ -267,7 +272,8 @@ class FocusGroupView(QWidget):
             QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked
         )
-        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._line_menu_requested)
         self.tree.expandAll()
         self.tree.sig_speaker_key.connect(self._respeak)
         self.tree.sig_delete.connect(self.delete_current)
@@ -282,6 +288,18 @@ class FocusGroupView(QWidget):
         filed.setBuddy(self.tree)
         center_layout.addWidget(filed)
         center_layout.addWidget(self.tree, 1)
+        self.coding_notice = QLabel()
+        self.coding_notice.setObjectName("codingNotice")
+        self.coding_notice.setWordWrap(True)
+        self.coding_notice.setTextFormat(Qt.TextFormat.RichText)
+        self.coding_notice.setAccessibleName("Coding notice")
+        self.coding_notice.setStyleSheet(
+            "#codingNotice { background: #fff8e1; border: 1px solid #f9a825; border-radius: 3px;"
+            " padding: 2px 6px; }"
+        )
+        self.coding_notice.linkActivated.connect(lambda _link: self.coding_notice.hide())
+        center_layout.addWidget(self.coding_notice)
+        self.coding_notice.hide()  # once parented: never a window
 
         # show of hands
         self.counters: dict[str, ShowOfHands] = {}
@@ -316,6 +334,16 @@ class FocusGroupView(QWidget):
         layout.addWidget(splitter, 1)
 
         self._make_actions()
+        self.coding = CodingActions(
+            doc,
+            self,
+            self.coding_target,
+            self._picker_anchor,
+            what="line",
+            whole_menu="Code line as",
+        )
+        self.coding.install(self.tree)
+        doc.codings.sig_lost.connect(self._codings_lost)
         self.set_speaker(None)
         if self.questions.rowCount():
             self.question_list.setCurrentIndex(self.questions.index(0, 0))
@@ -451,6 +479,41 @@ class FocusGroupView(QWidget):
         member = next((m for m in self.doc.members if m.number == number), None)
         if member is not None:
             self.doc.change_speaker(entry_id, member.ref)
+
+    # -- coding ------------------------------------------------------------------------------
+
+    def coding_target(self) -> Target | None:
+        """The selected filed line, coded whole."""
+        record = self.tree.currentIndex().data(EntryRole)
+        return Target(record.id) if record is not None else None
+
+    def _picker_anchor(self) -> QPoint:
+        rect = self.tree.visualRect(self.tree.currentIndex())
+        return self.tree.viewport().mapToGlobal(rect.bottomLeft() if rect.isValid() else QPoint())
+
+    def line_menu(self, index: QModelIndex) -> QMenu:
+        """The context menu of a filed line: coding, then quote, flag and delete."""
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+        menu = QMenu(self.tree)
+        record = index.data(EntryRole) if index.isValid() else None
+        if record is not None:
+            target = Target(record.id)
+            menu.addActions(self.coding.menu_actions(menu, target, None))
+            menu.addSeparator()
+        menu.addActions([self.verbatim_action, self.flag_action, self.delete_action])
+        return menu
+
+    def _line_menu_requested(self, pos: QPoint) -> None:
+        menu = self.line_menu(self.tree.indexAt(pos))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _codings_lost(self, lost: list[LostCoding]) -> None:
+        if lost:
+            text = html.escape(lost_notice(lost[0]), quote=False) + ". Undo (Ctrl+Z) puts it back."
+            self.coding_notice.setText(f"{text} &nbsp;<a href='dismiss'>Dismiss</a>")
+            self.coding_notice.show()
 
     def _expand(self, parent: QModelIndex, _first: int, _last: int) -> None:
         if parent.isValid():

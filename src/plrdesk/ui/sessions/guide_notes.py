@@ -7,6 +7,8 @@ Keys (active anywhere in the widget):
 - Ctrl+Q: mark or unmark the current note as a verbatim quote;
 - Ctrl+Shift+S: flag the current note for safeguarding (asks what was done);
 - Ctrl+Shift+Delete: delete the current note (Ctrl+Z brings it back);
+- Ctrl+T: give the selected words (no selection: the whole note) a theme, from a picker
+  that filters as you type; Ctrl+Shift+R: the theme applied last, again (see coding);
 - Tab / Shift+Tab: next / previous note; Enter on a question: go to its notes.
 
 A question without notes shows one blank note; a note is made in the study on its first
@@ -17,12 +19,13 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QListView,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -32,7 +35,9 @@ from PySide6.QtWidgets import (
 
 from plrdesk.domain.ids import EntryId, new_id
 from plrdesk.forms.schema import Item
+from plrdesk.services.codings import LostCoding
 from plrdesk.services.sessions import EntryRecord
+from plrdesk.ui.sessions.coding import CodingActions, Target, lost_notice
 from plrdesk.ui.sessions.document import SessionDocument
 from plrdesk.ui.sessions.entry_editor import MUTED, EntryEditor
 from plrdesk.ui.sessions.question_list import OTHER, QuestionListModel, probes_text
@@ -157,6 +162,8 @@ class GuideNotes(QWidget):
         self.notes_area.setAccessibleName("Notes")
 
         self._make_actions()
+        self.coding = CodingActions(doc, self, self.coding_target, self._picker_anchor)
+        self.coding.install(self)
         for record in doc.entries:
             self._new_editor(record)
         for section in self.sections.values():
@@ -176,6 +183,8 @@ class GuideNotes(QWidget):
         doc.sig_entry_added.connect(self._entry_added)
         doc.sig_entry_changed.connect(self._entry_changed)
         doc.sig_entry_removed.connect(self._entry_removed)
+        doc.codings.sig_changed.connect(self._codings_changed)
+        doc.codings.sig_lost.connect(self._codings_lost)
         if self.model.rowCount():
             self.question_list.setCurrentIndex(self.model.index(0, 0))
 
@@ -249,6 +258,14 @@ class GuideNotes(QWidget):
             show_speaker=len(self.doc.members) > 1,
         )
         editor.text.extra_actions = self.entry_actions
+        editor.text.menu_hook = lambda menu, position, e=editor: self._coding_menu(
+            e, menu, position
+        )
+        editor.text.sig_theme_dropped.connect(
+            lambda theme, start, end, e=editor: self._theme_dropped(e, theme, start, end)
+        )
+        if record is not None:
+            editor.show_codings(self.doc.codings.of(record.id))
         editor.sig_text_edited.connect(self._typed)
         editor.sig_focused.connect(self._editor_focused)
         editor.sig_left_blank.connect(self._left_blank)
@@ -355,11 +372,59 @@ class GuideNotes(QWidget):
         if entry_id is not None:
             self.doc.delete_note(entry_id)
 
+    # -- coding ----------------------------------------------------------------------------------
+
+    def coding_target(self, editor: EntryEditor | None = None) -> Target | None:
+        """The current note's selection (no selection: the whole note)."""
+        editor = editor or self.current_editor
+        if editor is None or editor.record is None or self._section_of(editor) is None:
+            return None
+        cursor = editor.text.textCursor()
+        if not cursor.hasSelection():
+            return Target(editor.record.id)
+        return Target(
+            editor.record.id,
+            cursor.selectionStart(),
+            cursor.selectionEnd(),
+            editor.text.toPlainText(),
+        )
+
+    def _picker_anchor(self) -> QPoint:
+        editor = self.current_editor
+        if editor is None or self._section_of(editor) is None:
+            return self.mapToGlobal(self.rect().center())
+        return editor.text.viewport().mapToGlobal(editor.text.cursorRect().bottomLeft())
+
+    def _coding_menu(self, editor: EntryEditor, menu: QMenu, position: int) -> list[QAction]:
+        self.current_editor = editor
+        return self.coding.menu_actions(menu, self.coding_target(editor), position)
+
+    def _theme_dropped(self, editor: EntryEditor, theme: uuid.UUID, start: int, end: int) -> None:
+        if editor.record is None:
+            self.doc.ctx.status("Type the note first, then give it a theme")
+            return
+        self.current_editor = editor
+        target = Target(editor.record.id, start, end, editor.text.toPlainText())
+        self.coding.apply(theme, target)
+
+    def _codings_changed(self, entry_ids: set[uuid.UUID]) -> None:
+        for entry_id in entry_ids:
+            editor = self.editor_for(entry_id)
+            if editor is not None and editor.record is not None:
+                editor.show_codings(self.doc.codings.of(entry_id))
+
+    def _codings_lost(self, lost: list[LostCoding]) -> None:
+        for item in lost:
+            editor = self.editor_for(item.record.entry_id)
+            if editor is not None:
+                editor.show_notice(lost_notice(item) + ". Undo (Ctrl+Z) puts it back.")
+
     # -- editors' signals ------------------------------------------------------------------------
 
     def _typed(self, editor: EntryEditor, text: str) -> None:
+        edits = editor.take_edits()
         if editor.record is not None:
-            self.doc.type_text(editor.record.id, text)
+            self.doc.type_text(editor.record.id, text, edits)
             return
         if editor.pending_id is not None or not text:
             return

@@ -9,6 +9,9 @@ undone or redone (not its first run) asks the view to show the entry it touched.
 Operations that delete and restore pass the deleted entry's snapshot through the
 command object itself: the delete runs on the worker and stores it there, the restore
 runs later on the same worker and reads it, so no round trip through the GUI is needed.
+
+A typing step keeps the codings a save of it took away (every coded word deleted), so
+undoing the typing puts them back on the same words.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ import uuid
 from PySide6.QtGui import QUndoCommand
 from sqlalchemy.orm import Session
 
+from plrdesk.domain.spans import Span, remap_by_diff
 from plrdesk.services import entries as entry_ops
 from plrdesk.services.changes import Changes
+from plrdesk.services.codings import LostCoding, restore_coding
 from plrdesk.services.entries import EntrySnapshot
 from plrdesk.services.sessions import Created, EntryRecord
 from plrdesk.ui.sessions.document import SessionDocument
@@ -31,7 +36,10 @@ TYPING_ID = 0x5E55  # QUndoCommand.id() of typing commands, for mergeWith
 MERGE_PAUSE = 2.0  # seconds of no typing that start a new undo step
 
 
-class _Command(QUndoCommand):
+class EntryCommand(QUndoCommand):
+    """A step on one entry: `apply` does it (forward) or takes it back; an undo or a redo
+    (not the first run) shows the entry."""
+
     def __init__(self, doc: SessionDocument, entry_id: uuid.UUID, text: str) -> None:
         super().__init__(text)
         self.doc = doc
@@ -52,7 +60,7 @@ class _Command(QUndoCommand):
         raise NotImplementedError
 
 
-class TypingCommand(_Command):
+class TypingCommand(EntryCommand):
     """Keystrokes in one note; the first run is a no-op (the text is already on screen)."""
 
     def __init__(self, doc: SessionDocument, entry_id: uuid.UUID, old: str, new: str) -> None:
@@ -60,6 +68,7 @@ class TypingCommand(_Command):
         self.old = old
         self.new = new
         self.last = time.monotonic()
+        self.lost: list[LostCoding] = []  # codings its saves took away, to put back on undo
 
     def id(self) -> int:
         return TYPING_ID
@@ -75,11 +84,27 @@ class TypingCommand(_Command):
         return True
 
     def apply(self, *, forward: bool, first: bool) -> None:
-        if not first:
-            self.doc.apply_text(self.entry_id, self.new if forward else self.old)
+        if first:
+            return
+        self.doc.typing_in(self.entry_id, self)
+        self.doc.apply_text(self.entry_id, self.new if forward else self.old)
+        if not forward:
+            lost, self.lost = self.lost, []
+            for coding in lost:
+                self._put_back(coding)
+
+    def _put_back(self, lost: LostCoding) -> None:
+        record = lost.record
+        if record.start is None or record.end is None:
+            return
+        (span,) = remap_by_diff([Span(record.start, record.end)], lost.text_before, self.old)
+        if span is None:
+            return
+        back = dataclasses.replace(record, start=span.start, end=span.end)
+        self.doc.submit(lambda db: restore_coding(db, back))
 
 
-class AddEntryCommand(_Command):
+class AddEntryCommand(EntryCommand):
     """A new note: made on the first run, deleted on undo, restored exactly on redo."""
 
     def __init__(self, doc: SessionDocument, record: EntryRecord) -> None:
@@ -146,7 +171,7 @@ class DeleteEntryCommand(AddEntryCommand):
         super().apply(forward=not forward, first=False)
 
 
-class VerbatimCommand(_Command):
+class VerbatimCommand(EntryCommand):
     def __init__(self, doc: SessionDocument, entry_id: uuid.UUID, verbatim: bool) -> None:
         super().__init__(doc, entry_id, "Mark as quote" if verbatim else "Unmark quote")
         self.verbatim = verbatim
@@ -158,7 +183,7 @@ class VerbatimCommand(_Command):
         self.doc.submit(lambda db: entry_ops.set_verbatim(db, entry_id, value))
 
 
-class SpeakerCommand(_Command):
+class SpeakerCommand(EntryCommand):
     def __init__(
         self, doc: SessionDocument, entry_id: uuid.UUID, old: str | None, new: str | None
     ) -> None:
@@ -176,7 +201,7 @@ class SpeakerCommand(_Command):
 Flag = tuple[dt.datetime, str] | None
 
 
-class SafeguardingCommand(_Command):
+class SafeguardingCommand(EntryCommand):
     """Flag (with the action taken) or unflag a note; undo restores the previous state."""
 
     def __init__(self, doc: SessionDocument, record: EntryRecord, new: Flag) -> None:
@@ -205,6 +230,7 @@ class SafeguardingCommand(_Command):
 __all__ = [
     "AddEntryCommand",
     "DeleteEntryCommand",
+    "EntryCommand",
     "SafeguardingCommand",
     "SpeakerCommand",
     "TypingCommand",

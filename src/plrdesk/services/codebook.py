@@ -1,0 +1,292 @@
+"""Codebook exchange: the theme tree out to, and in from, CSV and REFI-QDA QDC files.
+
+An export is the tree in reading order: names, nesting, descriptions and the colour each
+theme is shown in. An import merges into the tree, all or nothing:
+- a theme the file names by a guid the study holds (a QDC plrdesk wrote) is that theme: it
+  takes the file's name, place, description and colour;
+- otherwise a theme with the same name (ignoring case) under the same parent is updated;
+- anything else becomes a new theme (keeping the file's guid as its id where it has one);
+- an empty description or colour leaves what the study has, so nothing is erased;
+- nothing is ever deleted, and no coding is touched.
+Every error names the line of the file (and, in a CSV, the column). `undo_import` takes an
+import back with the record it returned. Formats: services.codebook_csv, codebook_qdc.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from plrdesk.domain import models as m
+from plrdesk.domain.ids import ThemeId, new_id
+from plrdesk.services import audit
+from plrdesk.services.changes import Changes
+from plrdesk.services.codebook_csv import decode_csv, parse_csv, render_csv
+from plrdesk.services.codebook_items import CodeIn, InvalidCodebook
+from plrdesk.services.codebook_qdc import parse_qdc, render_qdc
+from plrdesk.services.themes import (
+    InvalidTheme,
+    ThemeSnapshot,
+    TreeEditor,
+    list_themes,
+    palette_colour,
+)
+
+__all__ = [
+    "CodebookImported",
+    "ImportRecord",
+    "InvalidCodebook",
+    "decode_csv",
+    "export_csv",
+    "export_qdc",
+    "import_csv",
+    "import_qdc",
+    "undo_import",
+]
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """What an import did: the themes it made, and every theme it matched as it was before."""
+
+    created: tuple[ThemeId, ...]
+    before: tuple[ThemeSnapshot, ...]
+
+
+@dataclass(kw_only=True)
+class CodebookImported(Changes):
+    record: ImportRecord
+    new_themes: int
+    updated_themes: int
+
+    def summary(self) -> str:
+        """'2 new themes, 3 updated' for the status bar."""
+        if not self.new_themes and not self.updated_themes:
+            return "nothing new: every theme in it is in the study already"
+        parts = []
+        if self.new_themes:
+            parts.append(f"{self.new_themes} new theme{'' if self.new_themes == 1 else 's'}")
+        if self.updated_themes:
+            parts.append(f"{self.updated_themes} updated")
+        return ", ".join(parts)
+
+
+def export_csv(db: Session) -> str:
+    """The theme tree as CSV: ref, name, parent_ref, description, colour, level."""
+    return render_csv(list_themes(db))
+
+
+def export_qdc(db: Session) -> bytes:
+    """The theme tree as a REFI-QDA codebook (QDC). A codebook needs at least one code."""
+    rows = list_themes(db)
+    if not rows:
+        raise InvalidTheme("There are no themes to export yet.")
+    return render_qdc(rows)
+
+
+def import_csv(db: Session, text: str, source: str) -> CodebookImported:
+    """Merge a CSV codebook into the theme tree (see the module's docstring)."""
+    return _apply(db, parse_csv(text, source), source, study_refs=True)
+
+
+def import_qdc(db: Session, data: bytes, source: str) -> CodebookImported:
+    """Merge a REFI-QDA codebook (or a project document's codebook) into the theme tree."""
+    return _apply(db, parse_qdc(data, source), source, study_refs=False)
+
+
+def _parents_first(codes: list[CodeIn], source: str) -> list[CodeIn]:
+    """The codes with every parent the file defines before its sub-themes (file order
+    otherwise); a loop of parents is an error."""
+    by_key = {code.key: code for code in codes}
+    ordered: list[CodeIn] = []
+    done: set[str] = set()
+    for code in codes:
+        chain: list[CodeIn] = []
+        current: CodeIn | None = code
+        while current is not None and current.key not in done:
+            if any(item.key == current.key for item in chain):
+                raise InvalidCodebook(
+                    source,
+                    current.parent_at,
+                    f"'{current.name}' would be inside itself (its parents go round in a loop)",
+                )
+            chain.append(current)
+            current = by_key.get(current.parent_key) if current.parent_key else None
+        for item in reversed(chain):
+            done.add(item.key)
+            ordered.append(item)
+    return ordered
+
+
+def _apply(db: Session, codes: list[CodeIn], source: str, *, study_refs: bool) -> CodebookImported:
+    # A savepoint: an error half way leaves the study as it was, whatever the caller does.
+    with db.begin_nested():
+        return _merge_in(db, codes, source, study_refs=study_refs)
+
+
+def _merge_in(
+    db: Session, codes: list[CodeIn], source: str, *, study_refs: bool
+) -> CodebookImported:
+    tree = TreeEditor(db)
+    before = {theme_id: tree.snapshot(theme_id) for theme_id in tree.themes}
+    refs = {theme.ref: theme.id for theme in tree.themes.values()} if study_refs else {}
+    resolved: dict[str, uuid.UUID] = {}
+    claimed: dict[uuid.UUID, CodeIn] = {}
+    created: list[ThemeId] = []
+    changes = Changes()
+
+    for code in _parents_first(codes, source):
+        parent_id: uuid.UUID | None = None
+        if code.parent_key is not None:
+            parent_id = resolved.get(code.parent_key) or refs.get(code.parent_key)
+            if parent_id is None:
+                raise InvalidCodebook(
+                    source,
+                    code.parent_at,
+                    f"there is no theme {code.parent_key} in this file or in the study",
+                )
+        theme = tree.themes.get(code.guid) if code.guid else None
+        same_id = theme is not None
+        if theme is None:
+            theme = tree.sibling_named(parent_id, code.name)
+        if theme is not None and theme.id in claimed:
+            raise InvalidCodebook(
+                source,
+                code.name_at,
+                f"'{code.name}' is listed twice under the same parent"
+                f" (also {claimed[theme.id].name_at})",
+            )
+        if theme is None:
+            theme = m.Theme(
+                id=code.guid or new_id(),
+                ref=tree.next_ref(),
+                name=code.name,
+                description=code.description,
+                colour=code.colour,
+                position=0,
+            )
+            tree.add(theme, parent_id)
+            created.append(ThemeId(theme.id))
+            changes.add("theme", theme.id)
+        else:
+            if theme.parent_id != parent_id:
+                if parent_id is not None and parent_id in tree.descendants(theme.id):
+                    raise InvalidCodebook(
+                        source, code.parent_at, f"'{code.name}' would be inside itself"
+                    )
+                tree.detach(theme.id)
+                tree.attach(theme.id, parent_id, -1)
+            if same_id and theme.name != code.name:  # matched by name: keep the study's case
+                theme.name = code.name
+            if code.description and theme.description != code.description:
+                theme.description = code.description
+            shown = theme.colour or palette_colour(theme.ref)
+            if code.colour and code.colour != shown:
+                theme.colour = code.colour
+        claimed[theme.id] = code
+        resolved[code.key] = theme.id
+
+    _check_sibling_names(tree, claimed, source)
+    updated = [
+        theme_id
+        for theme_id in claimed
+        if theme_id in before and _differs(before[theme_id], tree.themes[theme_id])
+    ]
+    for theme_id in updated:
+        changes.update("theme", theme_id)
+    tree.write(changes)
+    result = CodebookImported(
+        record=ImportRecord(tuple(created), tuple(before[t] for t in claimed if t in before)),
+        new_themes=len(created),
+        updated_themes=len(updated),
+    )
+    result.merge(changes)
+    audit.record(
+        db, "import-codebook", [*created, *updated], created=len(created), updated=len(updated)
+    )
+    return result
+
+
+def _differs(snapshot: ThemeSnapshot, theme: m.Theme) -> bool:
+    return (snapshot.name, snapshot.description, snapshot.colour, snapshot.parent_id) != (
+        theme.name,
+        theme.description,
+        theme.colour,
+        theme.parent_id,
+    )
+
+
+def _check_sibling_names(tree: TreeEditor, claimed: dict[uuid.UUID, CodeIn], source: str) -> None:
+    """A renamed or moved theme may now share its name with a sibling the file left alone."""
+    for parent_id, siblings in tree.children.items():
+        seen: dict[str, uuid.UUID] = {}
+        for theme_id in siblings:
+            key = tree.themes[theme_id].name.casefold()
+            if key in seen:
+                culprit = claimed.get(theme_id) or claimed.get(seen[key])
+                where = culprit.name_at if culprit else "(the study)"
+                raise InvalidCodebook(
+                    source,
+                    where,
+                    f"there would be two themes called '{tree.themes[theme_id].name}'"
+                    f" {'under ' + tree.label(parent_id) if parent_id else 'at the top level'}",
+                )
+            seen[key] = theme_id
+
+
+def undo_import(db: Session, record: ImportRecord) -> Changes:
+    """Take an import back: the themes it made go (while nothing is coded with them), and
+    the themes it changed get their names, details and places back."""
+    tree = TreeEditor(db)
+    made = [theme_id for theme_id in record.created if theme_id in tree.themes]
+    coded = _coded(db, made)
+    for theme_id in made:
+        theme = tree.themes[theme_id]
+        if theme_id in coded:
+            raise InvalidTheme(
+                f"'{theme.name}' has been used for coding since the import; merge it into"
+                " another theme first."
+            )
+        others = [c for c in tree.children.get(theme_id, []) if c not in set(made)]
+        if others:
+            raise InvalidTheme(
+                f"'{theme.name}' has sub-themes added since the import; move them first."
+            )
+    changes = Changes()
+    restoring = [s for s in record.before if s.id in tree.themes]
+    for snapshot in restoring:
+        tree.detach(snapshot.id)
+    for snapshot in sorted(restoring, key=lambda s: s.position):
+        theme = tree.themes[snapshot.id]
+        parent_id = snapshot.parent_id if snapshot.parent_id in tree.themes else None
+        tree.attach(snapshot.id, parent_id, snapshot.position)
+        theme.name = snapshot.name
+        theme.description = snapshot.description
+        theme.colour = snapshot.colour
+        changes.update("theme", theme.id)
+    db.flush()  # nothing points at the themes the import made before they go
+    for theme_id in reversed(made):
+        tree.remove(theme_id)
+        db.flush()
+        changes.remove("theme", theme_id)
+    tree.write(changes)
+    audit.record(db, "undo-import-codebook", made, removed=len(made), restored=len(restoring))
+    return changes
+
+
+def _coded(db: Session, theme_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    ids = list(theme_ids)
+    if not ids:
+        return set()
+    return set(
+        db.scalars(
+            select(m.Coding.theme_id)
+            .where(m.Coding.theme_id.in_(ids))
+            .group_by(m.Coding.theme_id)
+            .having(func.count() > 0)
+        )
+    )

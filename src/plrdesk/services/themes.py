@@ -1,0 +1,774 @@
+"""The theme tree: create, rename, describe, colour, nest, move, merge and delete themes.
+
+Each operation has an exact inverse, so the desktop app can undo it:
+`create_theme` ↔ `delete_theme` / `restore_theme`, `update_theme` ↔ `update_theme` with the
+details before, `move_theme` ↔ `move_theme` back to where `Moved` says it was, and
+`merge_themes` ↔ `unmerge` with the `MergeRecord` the merge returned.
+
+Rules:
+- names are one line, unique among siblings ignoring case ("CAF" and "caf" under one parent
+  would be the same theme to a reader);
+- a theme never goes under itself or one of its own sub-themes;
+- a merge keeps every coding: the source's codings move to the target, and where the target
+  already codes the same words of the same entry, the two codings become one whose memo holds
+  both memos (and which is an exemplar if either was);
+- only a theme with no codings and no sub-themes can be deleted (otherwise: merge it).
+
+`Theme.position` is the theme's place in the whole tree read top to bottom (a parent before
+its sub-themes, siblings in order). It is renumbered after every change, so a dump lists the
+tree in reading order and sibling order is position order.
+
+The audit log gets ids and counts only, never names or memos.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from plrdesk.domain import models as m
+from plrdesk.domain.ids import CodingId, ThemeId, new_id
+from plrdesk.services import audit
+from plrdesk.services.changes import Changes
+
+__all__ = [
+    "PALETTE",
+    "AbsorbedCoding",
+    "CodingSnapshot",
+    "Created",
+    "DeletedTheme",
+    "InvalidTheme",
+    "MergeRecord",
+    "Merged",
+    "Moved",
+    "ThemeDetails",
+    "ThemeRow",
+    "ThemeSnapshot",
+    "TreeEditor",
+    "check_colour",
+    "check_description",
+    "check_name",
+    "create_theme",
+    "delete_theme",
+    "describe_theme",
+    "list_themes",
+    "merge_themes",
+    "move_theme",
+    "next_theme_ref",
+    "palette_colour",
+    "recolour_theme",
+    "rename_theme",
+    "restore_theme",
+    "unmerge",
+    "update_theme",
+]
+
+# The Okabe–Ito palette, which people with the common colour-vision deficiencies can still
+# tell apart, without its black (a black highlight hides the words); grey takes its place.
+PALETTE: tuple[str, ...] = (
+    "#e69f00",  # orange
+    "#56b4e9",  # sky blue
+    "#009e73",  # bluish green
+    "#f0e442",  # yellow
+    "#0072b2",  # blue
+    "#d55e00",  # vermilion
+    "#cc79a7",  # reddish purple
+    "#999999",  # grey
+)
+
+MAX_NAME = 200
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_REF = re.compile(r"^T(\d+)$")
+
+
+class InvalidTheme(ValueError):
+    """The change cannot be made; the message is one plain line for the researcher."""
+
+
+# -- values --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeDetails:
+    """What the researcher types about a theme."""
+
+    name: str
+    description: str | None = None
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """One theme as the tree shows it. `position` is its place among its siblings (0 first);
+    `depth` is 0 for a top-level theme. `codings` counts its own codings, `all_codings` those
+    of its sub-themes too."""
+
+    id: ThemeId
+    ref: str
+    name: str
+    description: str | None
+    colour: str | None
+    parent_id: ThemeId | None
+    position: int
+    depth: int
+    codings: int
+    all_codings: int
+    sub_themes: int
+
+    @property
+    def shown_colour(self) -> str:
+        """The colour it is shown in: its own, or one from the palette chosen by its ref."""
+        return self.colour or palette_colour(self.ref)
+
+    @property
+    def details(self) -> ThemeDetails:
+        return ThemeDetails(self.name, self.description, self.colour)
+
+
+@dataclass(frozen=True)
+class ThemeSnapshot:
+    """Everything a theme row holds, to put it back exactly (`position`: among siblings)."""
+
+    id: ThemeId
+    ref: str
+    name: str
+    description: str | None
+    colour: str | None
+    parent_id: ThemeId | None
+    position: int
+
+
+@dataclass(frozen=True)
+class CodingSnapshot:
+    id: CodingId
+    entry_id: uuid.UUID
+    start: int | None
+    end: int | None
+    memo: str | None
+    exemplar: bool
+    position: int
+
+
+@dataclass(frozen=True)
+class AbsorbedCoding:
+    """A coding of the merge source over words the target already coded: it was folded into
+    the target's coding `kept_id`, whose memo and exemplar mark were these before."""
+
+    coding: CodingSnapshot
+    kept_id: CodingId
+    kept_memo: str | None
+    kept_exemplar: bool
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """What `merge_themes` did, so `unmerge` can take it back exactly."""
+
+    source: ThemeSnapshot
+    target_id: ThemeId
+    moved_coding_ids: tuple[CodingId, ...]
+    absorbed: tuple[AbsorbedCoding, ...]
+    child_ids: tuple[ThemeId, ...]  # the source's sub-themes, in order, now under the target
+
+    @property
+    def codings(self) -> int:
+        """How many codings the source had."""
+        return len(self.moved_coding_ids) + len(self.absorbed)
+
+
+@dataclass(kw_only=True)
+class Created(Changes):
+    theme_id: ThemeId
+    ref: str
+
+
+@dataclass(kw_only=True)
+class Moved(Changes):
+    """Where the theme was before (`from_position` among the siblings it had then)."""
+
+    theme_id: ThemeId
+    from_parent_id: ThemeId | None
+    from_position: int
+
+
+@dataclass(kw_only=True)
+class DeletedTheme(Changes):
+    snapshot: ThemeSnapshot
+
+
+@dataclass(kw_only=True)
+class Merged(Changes):
+    record: MergeRecord
+
+
+# -- checks --------------------------------------------------------------------------------
+
+
+def check_name(name: str) -> str:
+    """The name as stored (trimmed), or InvalidTheme saying what is wrong."""
+    if "\n" in name.strip() or "\r" in name.strip():
+        raise InvalidTheme("A theme's name is one line.")
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidTheme("A theme needs a name.")
+    if len(cleaned) > MAX_NAME:
+        raise InvalidTheme(f"Keep a theme's name under {MAX_NAME} characters.")
+    if _CONTROL.search(cleaned):
+        raise InvalidTheme("A theme's name cannot hold control characters.")
+    return cleaned
+
+
+def check_description(description: str | None) -> str | None:
+    """The description as stored (trimmed, None when empty)."""
+    if description is None:
+        return None
+    text = description.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if _CONTROL.search(text):
+        raise InvalidTheme("A theme's description cannot hold control characters.")
+    return text or None
+
+
+def check_colour(colour: str | None) -> str | None:
+    """'#rrggbb' in lower case ('#abc' becomes '#aabbcc'), or None."""
+    if colour is None or not colour.strip():
+        return None
+    text = colour.strip()
+    if not _HEX.match(text):
+        raise InvalidTheme(f"'{text}' is not a colour like #1f77b4.")
+    if len(text) == 4:
+        text = "#" + "".join(c * 2 for c in text[1:])
+    return text.lower()
+
+
+def palette_colour(ref: str) -> str:
+    """A palette colour for a theme that has none of its own, the same every time."""
+    found = _REF.match(ref)
+    number = int(found.group(1)) - 1 if found else sum(map(ord, ref))
+    return PALETTE[number % len(PALETTE)]
+
+
+def _details(details: ThemeDetails) -> ThemeDetails:
+    return ThemeDetails(
+        check_name(details.name),
+        check_description(details.description),
+        check_colour(details.colour),
+    )
+
+
+def _same_name(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+# -- the tree in memory ----------------------------------------------------------------------
+
+
+def _order_key(theme: m.Theme) -> tuple[int, int, str]:
+    found = _REF.match(theme.ref)
+    return (theme.position, int(found.group(1)) if found else 1 << 30, theme.ref)
+
+
+class TreeEditor:
+    """Every theme of the study, loaded once, with its sub-themes in order. Changes are made
+    to the lists here and to the rows' `parent_id`; `write` then numbers positions in reading
+    order. Codebook import uses it too, so every change to the tree keeps the same rules."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+        self.themes: dict[uuid.UUID, m.Theme] = {t.id: t for t in db.scalars(select(m.Theme))}
+        self.children: dict[uuid.UUID | None, list[uuid.UUID]] = defaultdict(list)
+        for theme in sorted(self.themes.values(), key=_order_key):
+            parent = theme.parent_id if theme.parent_id in self.themes else None
+            self.children[parent].append(theme.id)
+
+    def get(self, theme_id: uuid.UUID) -> m.Theme:
+        theme = self.themes.get(theme_id)
+        if theme is None:
+            raise InvalidTheme("That theme no longer exists.")
+        return theme
+
+    def parent_of(self, theme_id: uuid.UUID) -> uuid.UUID | None:
+        return self.themes[theme_id].parent_id
+
+    def index_of(self, theme_id: uuid.UUID) -> int:
+        return self.children[self.parent_of(theme_id)].index(theme_id)
+
+    def descendants(self, theme_id: uuid.UUID) -> set[uuid.UUID]:
+        """The theme and every theme under it."""
+        found: set[uuid.UUID] = set()
+        stack = [theme_id]
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(self.children.get(current, []))
+        return found
+
+    def sibling_named(
+        self, parent_id: uuid.UUID | None, name: str, *, besides: uuid.UUID | None = None
+    ) -> m.Theme | None:
+        for theme_id in self.children.get(parent_id, []):
+            theme = self.themes[theme_id]
+            if theme_id != besides and _same_name(theme.name, name):
+                return theme
+        return None
+
+    def check_free(
+        self, parent_id: uuid.UUID | None, name: str, *, besides: uuid.UUID | None = None
+    ) -> None:
+        if self.sibling_named(parent_id, name, besides=besides) is not None:
+            where = f"under '{self.themes[parent_id].name}'" if parent_id else "at the top level"
+            raise InvalidTheme(f"There is already a theme called '{name}' {where}.")
+
+    def label(self, theme_id: uuid.UUID | None) -> str:
+        return f"'{self.themes[theme_id].name}'" if theme_id else "the top level"
+
+    def detach(self, theme_id: uuid.UUID) -> None:
+        self.children[self.parent_of(theme_id)].remove(theme_id)
+
+    def attach(self, theme_id: uuid.UUID, parent_id: uuid.UUID | None, position: int) -> None:
+        """Put the theme under `parent_id` at `position` among its siblings (clamped; -1 is
+        last). The theme must be detached."""
+        siblings = self.children[parent_id]
+        index = len(siblings) if position < 0 else min(position, len(siblings))
+        siblings.insert(index, theme_id)
+        theme = self.themes[theme_id]
+        if theme.parent_id != parent_id:
+            theme.parent_id = parent_id
+
+    def add(self, theme: m.Theme, parent_id: uuid.UUID | None, position: int = -1) -> None:
+        self.themes[theme.id] = theme
+        theme.parent_id = None
+        self.attach(theme.id, parent_id, position)
+        self.db.add(theme)
+        # Inserted at once: a theme moved under it is an UPDATE, which the unit of work
+        # would otherwise run first (it cannot see a dependency set through parent_id).
+        self.db.flush()
+
+    def remove(self, theme_id: uuid.UUID) -> None:
+        self.detach(theme_id)
+        self.db.delete(self.themes.pop(theme_id))
+        self.children.pop(theme_id, None)
+
+    def move(self, theme_id: uuid.UUID, parent_id: uuid.UUID | None, position: int) -> None:
+        """Move a theme (and everything under it), refusing a loop and a name already taken."""
+        theme = self.get(theme_id)
+        if parent_id is not None:
+            self.get(parent_id)
+            if parent_id == theme_id:
+                raise InvalidTheme(f"'{theme.name}' cannot go inside itself.")
+            if parent_id in self.descendants(theme_id):
+                raise InvalidTheme(
+                    f"'{theme.name}' cannot go inside its own sub-theme"
+                    f" '{self.themes[parent_id].name}'."
+                )
+        if parent_id != theme.parent_id:
+            self.check_free(parent_id, theme.name, besides=theme_id)
+        self.detach(theme_id)
+        self.attach(theme_id, parent_id, position)
+
+    def next_ref(self) -> str:
+        numbers = [int(f.group(1)) for t in self.themes.values() if (f := _REF.match(t.ref))]
+        return f"T{max(numbers, default=0) + 1}"
+
+    def walk(
+        self, parent_id: uuid.UUID | None = None, depth: int = 0
+    ) -> Iterator[tuple[m.Theme, int, int]]:
+        """(theme, depth, position among siblings) in reading order."""
+        for index, theme_id in enumerate(self.children.get(parent_id, [])):
+            yield self.themes[theme_id], depth, index
+            yield from self.walk(theme_id, depth + 1)
+
+    def snapshot(self, theme_id: uuid.UUID) -> ThemeSnapshot:
+        theme = self.themes[theme_id]
+        return ThemeSnapshot(
+            ThemeId(theme.id),
+            theme.ref,
+            theme.name,
+            theme.description,
+            theme.colour,
+            ThemeId(theme.parent_id) if theme.parent_id else None,
+            self.index_of(theme_id),
+        )
+
+    def write(self, changes: Changes) -> None:
+        """Number positions in reading order; report every theme whose row changed."""
+        for position, (theme, _depth, _index) in enumerate(self.walk()):
+            if theme.position != position:
+                theme.position = position
+        reported = {rid for ids in (changes.added, changes.updated) for rid in ids.get("theme", [])}
+        for theme in self.themes.values():
+            if theme.id not in reported and self.db.is_modified(theme):
+                changes.update("theme", theme.id)
+        self.db.flush()
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def list_themes(db: Session) -> list[ThemeRow]:
+    """Every theme in reading order (a parent before its sub-themes), with coding counts."""
+    tree = TreeEditor(db)
+    own: dict[uuid.UUID, int] = {
+        theme_id: count
+        for theme_id, count in db.execute(
+            select(m.Coding.theme_id, func.count()).group_by(m.Coding.theme_id)
+        )
+    }
+    totals: dict[uuid.UUID, int] = {}
+
+    def total(theme_id: uuid.UUID) -> int:
+        if theme_id not in totals:
+            totals[theme_id] = own.get(theme_id, 0) + sum(
+                total(child) for child in tree.children.get(theme_id, [])
+            )
+        return totals[theme_id]
+
+    return [
+        ThemeRow(
+            id=ThemeId(theme.id),
+            ref=theme.ref,
+            name=theme.name,
+            description=theme.description,
+            colour=theme.colour,
+            parent_id=ThemeId(theme.parent_id) if theme.parent_id else None,
+            position=index,
+            depth=depth,
+            codings=own.get(theme.id, 0),
+            all_codings=total(theme.id),
+            sub_themes=len(tree.children.get(theme.id, [])),
+        )
+        for theme, depth, index in tree.walk()
+    ]
+
+
+def next_theme_ref(db: Session) -> str:
+    """T<n>, one more than the highest number in use."""
+    numbers = [int(f.group(1)) for ref in db.scalars(select(m.Theme.ref)) if (f := _REF.match(ref))]
+    return f"T{max(numbers, default=0) + 1}"
+
+
+def _default_colour(tree: TreeEditor) -> str:
+    """The palette colour used least so far (the first of those, on a tie)."""
+    used: dict[str, int] = defaultdict(int)
+    for theme in tree.themes.values():
+        used[(theme.colour or palette_colour(theme.ref)).lower()] += 1
+    return min(PALETTE, key=lambda colour: (used[colour], PALETTE.index(colour)))
+
+
+# -- creating, changing, deleting ------------------------------------------------------------
+
+
+def create_theme(
+    db: Session,
+    name: str,
+    parent_id: uuid.UUID | None = None,
+    description: str | None = None,
+    colour: str | None = None,
+    *,
+    theme_id: uuid.UUID | None = None,
+    ref: str | None = None,
+    position: int = -1,
+) -> Created:
+    """A new theme, last among its siblings unless `position` says otherwise. Without a
+    colour it gets the palette colour used least. `theme_id` and `ref` let a redo bring back
+    the very theme an undo took away."""
+    details = _details(ThemeDetails(name, description, colour))
+    tree = TreeEditor(db)
+    if parent_id is not None:
+        tree.get(parent_id)
+    tree.check_free(parent_id, details.name)
+    theme_id = theme_id or new_id()
+    if theme_id in tree.themes:
+        raise InvalidTheme("That theme exists already.")
+    if ref is None or any(t.ref == ref for t in tree.themes.values()):
+        ref = tree.next_ref()
+    theme = m.Theme(
+        id=theme_id,
+        ref=ref,
+        name=details.name,
+        description=details.description,
+        colour=details.colour or _default_colour(tree),
+        position=0,
+    )
+    tree.add(theme, parent_id, position)
+    changes = Created(theme_id=ThemeId(theme_id), ref=ref)
+    changes.add("theme", theme_id)
+    tree.write(changes)
+    audit.record(db, "create-theme", [theme_id])
+    return changes
+
+
+def update_theme(db: Session, theme_id: uuid.UUID, details: ThemeDetails) -> Changes:
+    """Set a theme's name, description and colour (the undo of an edit gives the old ones)."""
+    tree = TreeEditor(db)
+    theme = tree.get(theme_id)
+    checked = _details(details)
+    if not _same_name(checked.name, theme.name):
+        tree.check_free(theme.parent_id, checked.name, besides=theme.id)
+    changes = Changes()
+    if (theme.name, theme.description, theme.colour) != (
+        checked.name,
+        checked.description,
+        checked.colour,
+    ):
+        theme.name = checked.name
+        theme.description = checked.description
+        theme.colour = checked.colour
+        changes.update("theme", theme.id)
+        audit.record(db, "update-theme", [theme.id])
+    return changes
+
+
+def rename_theme(db: Session, theme_id: uuid.UUID, name: str) -> Changes:
+    theme = TreeEditor(db).get(theme_id)
+    return update_theme(db, theme_id, ThemeDetails(name, theme.description, theme.colour))
+
+
+def describe_theme(db: Session, theme_id: uuid.UUID, description: str | None) -> Changes:
+    theme = TreeEditor(db).get(theme_id)
+    return update_theme(db, theme_id, ThemeDetails(theme.name, description, theme.colour))
+
+
+def recolour_theme(db: Session, theme_id: uuid.UUID, colour: str | None) -> Changes:
+    theme = TreeEditor(db).get(theme_id)
+    return update_theme(db, theme_id, ThemeDetails(theme.name, theme.description, colour))
+
+
+def move_theme(
+    db: Session, theme_id: uuid.UUID, new_parent_id: uuid.UUID | None, position: int = -1
+) -> Moved:
+    """Put a theme (with its sub-themes) under `new_parent_id` (None: the top level), at
+    `position` among its new siblings once moved (-1: last). A theme never goes under itself
+    or its own sub-themes, and never beside a sibling of the same name."""
+    tree = TreeEditor(db)
+    theme = tree.get(theme_id)
+    changes = Moved(
+        theme_id=ThemeId(theme.id),
+        from_parent_id=ThemeId(theme.parent_id) if theme.parent_id else None,
+        from_position=tree.index_of(theme.id),
+    )
+    tree.move(theme.id, new_parent_id, position)
+    if (theme.parent_id, tree.index_of(theme.id)) != (
+        changes.from_parent_id,
+        changes.from_position,
+    ):
+        changes.update("theme", theme.id)
+        tree.write(changes)
+        audit.record(db, "move-theme", [theme.id])
+    return changes
+
+
+def delete_theme(db: Session, theme_id: uuid.UUID) -> DeletedTheme:
+    """Delete a theme that codes nothing and has no sub-themes (others are merged instead)."""
+    tree = TreeEditor(db)
+    theme = tree.get(theme_id)
+    codings = db.scalar(select(func.count()).where(m.Coding.theme_id == theme.id)) or 0
+    if codings:
+        raise InvalidTheme(
+            f"'{theme.name}' has {_codings(codings)}; merge it into another theme instead,"
+            " so no coding is lost."
+        )
+    if tree.children.get(theme.id):
+        raise InvalidTheme(f"'{theme.name}' has sub-themes; move or merge them first.")
+    changes = DeletedTheme(snapshot=tree.snapshot(theme.id))
+    tree.remove(theme.id)
+    changes.remove("theme", theme_id)
+    tree.write(changes)
+    audit.record(db, "delete-theme", [theme_id])
+    return changes
+
+
+def restore_theme(db: Session, snapshot: ThemeSnapshot) -> Changes:
+    """Put a deleted theme back with its id, ref, details and place (the undo of a delete)."""
+    tree = TreeEditor(db)
+    _recreate(tree, snapshot)
+    changes = Changes()
+    changes.add("theme", snapshot.id)
+    tree.write(changes)
+    audit.record(db, "restore-theme", [snapshot.id])
+    return changes
+
+
+def _recreate(tree: TreeEditor, snapshot: ThemeSnapshot) -> m.Theme:
+    if snapshot.id in tree.themes:
+        raise InvalidTheme(f"'{snapshot.name}' is in the study already.")
+    if snapshot.parent_id is not None and snapshot.parent_id not in tree.themes:
+        raise InvalidTheme(f"The theme '{snapshot.name}' was under no longer exists.")
+    tree.check_free(snapshot.parent_id, snapshot.name)
+    ref = snapshot.ref
+    if any(t.ref == ref for t in tree.themes.values()):
+        ref = tree.next_ref()  # taken meanwhile: the id is what codings point at
+    theme = m.Theme(
+        id=snapshot.id,
+        ref=ref,
+        name=snapshot.name,
+        description=snapshot.description,
+        colour=snapshot.colour,
+        position=0,
+    )
+    tree.add(theme, snapshot.parent_id, snapshot.position)
+    return theme
+
+
+def _codings(count: int) -> str:
+    return f"{count} coding{'' if count == 1 else 's'}"
+
+
+# -- merging -------------------------------------------------------------------------------
+
+
+def _merged_memo(kept: str | None, other: str | None) -> str | None:
+    if not other or other == kept:
+        return kept
+    if not kept:
+        return other
+    return f"{kept}\n\n{other}"
+
+
+def merge_themes(db: Session, source_id: uuid.UUID, target_id: uuid.UUID) -> Merged:
+    """Merge `source` into `target`: every coding of the source moves to the target, its
+    sub-themes move under the target (after the target's own), and the source is deleted.
+
+    Where the target already codes the same span of the same entry, the two codings become
+    one: the target's, with both memos and the exemplar mark of either, so nothing the
+    researcher wrote is lost. The returned record lets `unmerge` take all of it back.
+    """
+    tree = TreeEditor(db)
+    source, target = tree.get(source_id), tree.get(target_id)
+    if source.id == target.id:
+        raise InvalidTheme("Choose another theme to merge into.")
+    if target.id in tree.descendants(source.id):
+        raise InvalidTheme(
+            f"'{target.name}' is a sub-theme of '{source.name}'; move it out first, or merge"
+            f" '{target.name}' into '{source.name}' instead."
+        )
+    child_ids = tuple(ThemeId(c) for c in tree.children.get(source.id, []))
+    for child_id in child_ids:
+        child = tree.themes[child_id]
+        if tree.sibling_named(target.id, child.name) is not None:
+            raise InvalidTheme(
+                f"'{source.name}' and '{target.name}' both have a sub-theme called"
+                f" '{child.name}'; merge those two first."
+            )
+    snapshot = tree.snapshot(source.id)
+
+    kept: dict[tuple[uuid.UUID, int | None, int | None], m.Coding] = {
+        (c.entry_id, c.start, c.end): c
+        for c in db.scalars(
+            select(m.Coding).where(m.Coding.theme_id == target.id).order_by(m.Coding.position)
+        )
+    }
+    moved: list[CodingId] = []
+    absorbed: list[AbsorbedCoding] = []
+    changes = Changes()
+    for coding in db.scalars(
+        select(m.Coding).where(m.Coding.theme_id == source.id).order_by(m.Coding.position)
+    ).all():
+        key = (coding.entry_id, coding.start, coding.end)
+        same = kept.get(key)
+        if same is None:
+            coding.theme_id = target.id
+            kept[key] = coding
+            moved.append(CodingId(coding.id))
+            changes.update("coding", coding.id)
+            continue
+        absorbed.append(
+            AbsorbedCoding(
+                CodingSnapshot(
+                    CodingId(coding.id),
+                    coding.entry_id,
+                    coding.start,
+                    coding.end,
+                    coding.memo,
+                    coding.exemplar,
+                    coding.position,
+                ),
+                CodingId(same.id),
+                same.memo,
+                same.exemplar,
+            )
+        )
+        same.memo = _merged_memo(same.memo, coding.memo)
+        same.exemplar = same.exemplar or coding.exemplar
+        changes.update("coding", same.id)
+        changes.remove("coding", coding.id)
+        db.delete(coding)
+    for child_id in child_ids:
+        tree.detach(child_id)
+        tree.attach(child_id, target.id, -1)
+        changes.update("theme", child_id)
+    db.flush()  # codings and sub-themes leave the source before it goes
+    tree.remove(source.id)
+    changes.remove("theme", source.id)
+    changes.update("theme", target.id)
+    tree.write(changes)
+    merged = Merged(
+        record=MergeRecord(snapshot, ThemeId(target.id), tuple(moved), tuple(absorbed), child_ids)
+    )
+    merged.merge(changes)
+    audit.record(
+        db,
+        "merge-themes",
+        [source.id, target.id],
+        codings=len(moved),
+        combined=len(absorbed),
+        sub_themes=len(child_ids),
+    )
+    return merged
+
+
+def unmerge(db: Session, record: MergeRecord) -> Changes:
+    """Take a merge back (its undo): the source theme returns with its id, ref, details and
+    place; its codings, its sub-themes and the target's memos are as they were before."""
+    tree = TreeEditor(db)
+    target = tree.get(record.target_id)
+    source = _recreate(tree, record.source)
+    changes = Changes()
+    changes.add("theme", source.id)
+    changes.update("theme", target.id)
+    for index, child_id in enumerate(record.child_ids):
+        if child_id in tree.themes:
+            tree.detach(child_id)
+            tree.attach(child_id, source.id, index)
+            changes.update("theme", child_id)
+    db.flush()  # the source exists before codings point at it again
+    for item in reversed(record.absorbed):
+        kept = db.get(m.Coding, item.kept_id)
+        if kept is not None:
+            kept.memo = item.kept_memo
+            kept.exemplar = item.kept_exemplar
+            changes.update("coding", kept.id)
+        if db.get(m.Entry, item.coding.entry_id) is None:
+            continue  # the note itself was deleted meanwhile
+        snap = item.coding
+        db.add(
+            m.Coding(
+                id=snap.id,
+                entry_id=snap.entry_id,
+                theme_id=source.id,
+                start=snap.start,
+                end=snap.end,
+                memo=snap.memo,
+                exemplar=snap.exemplar,
+                position=snap.position,
+            )
+        )
+        changes.add("coding", snap.id)
+    if record.moved_coding_ids:
+        for coding in db.scalars(
+            select(m.Coding).where(
+                m.Coding.id.in_(record.moved_coding_ids), m.Coding.theme_id == target.id
+            )
+        ):
+            coding.theme_id = source.id
+            changes.update("coding", coding.id)
+    tree.write(changes)
+    audit.record(db, "unmerge-themes", [source.id, target.id], codings=record.codings)
+    return changes
