@@ -50,3 +50,19 @@ def test_a_coding_whose_words_are_all_deleted_goes_and_is_reported(demo_study: S
         assert changes.removed["coding"] == [coding_id]
     with demo_study.transaction() as db:
         assert db.get(m.Coding, coding_id) is None
+
+
+def test_deleting_and_restoring_a_note_keeps_its_quote_marks(demo_study: StudyFile) -> None:
+    from plrdesk.services.entries import delete_entry, restore_entry
+
+    with demo_study.transaction() as db:
+        coding = db.scalars(select(m.Coding)).first()
+        assert coding is not None
+        coding.exemplar = True
+        entry_id, coding_id = coding.entry_id, coding.id
+    with demo_study.transaction() as db:
+        deleted = delete_entry(db, entry_id)
+    with demo_study.transaction() as db:
+        restore_entry(db, deleted.snapshot)
+    with demo_study.transaction() as db:
+        assert db.get_one(m.Coding, coding_id).exemplar

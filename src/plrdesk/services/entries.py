@@ -62,6 +62,7 @@ class CodingSnapshot:
     end: int | None
     memo: str | None
     position: int
+    exemplar: bool = False
 
 
 @dataclass(frozen=True)
@@ -325,7 +326,7 @@ def delete_entry(db: Session, entry_id: uuid.UUID) -> Deleted:
         updated_at=entry.updated_at,
         position=entry.position,
         codings=tuple(
-            CodingSnapshot(c.id, c.theme_id, c.start, c.end, c.memo, c.position)
+            CodingSnapshot(c.id, c.theme_id, c.start, c.end, c.memo, c.position, c.exemplar)
             for c in entry.codings
         ),
     )
@@ -373,6 +374,7 @@ def restore_entry(db: Session, snapshot: EntrySnapshot) -> Created:
                     end=coding.end,
                     memo=coding.memo,
                     position=coding.position,
+                    exemplar=coding.exemplar,
                 )
             )
     db.flush()
