@@ -14,7 +14,9 @@ import pytest
 from tests.conftest import CliResult
 from tests.support.files import PASSPHRASE
 
-COMMANDS = ["new", "info", "import", "dump", "passwd", "backup", "check", "withdraw", "demo"]
+COMMANDS = [
+    "new", "info", "import", "dump", "passwd", "backup", "check", "withdraw", "demo", "export",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS)

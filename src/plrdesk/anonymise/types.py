@@ -3,8 +3,10 @@ export, the review screen and the tests)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Layer(StrEnum):
@@ -19,6 +21,9 @@ class RegisterTerm:
 
     text: str
     label: str  # child, parent, practitioner, school, place, person, ... (no brackets)
+    # Other forms of the same thing worth registering with it (a found "Mr Okafor" offers
+    # "Okafor"); `add_to_register` stores them as the identifier's aliases.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,10 @@ class Redaction:
     label: str
     layer: Layer
     needs_review: bool = False  # unregistered names and guesses: shown to the researcher
+    # Which rule found it: "registered", "registered-word" (a registered name part that is
+    # also an ordinary word, found lower-case or at a sentence start), a pattern label
+    # ("phone", "nhs-number", ...), "titled-name" or "first-name".
+    rule: str = ""
 
     @property
     def replacement(self) -> str:
@@ -44,3 +53,23 @@ class Redacted:
     original: str
     text: str
     redactions: list[Redaction] = field(default_factory=list)
+
+    @property
+    def needs_review(self) -> list[Redaction]:
+        """The redactions the researcher should look at before the text leaves."""
+        return [r for r in self.redactions if r.needs_review]
+
+    def label_counts(self) -> Counter[str]:
+        """How many spans each label replaced (the summary's `disclosure.redactions`)."""
+        return Counter(r.label for r in self.redactions)
+
+
+class Candidate(NamedTuple):
+    """A span one layer proposes, before overlaps and decisions are resolved."""
+
+    start: int
+    end: int
+    label: str
+    layer: Layer
+    rule: str
+    needs_review: bool

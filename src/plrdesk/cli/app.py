@@ -25,6 +25,7 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "check": ("plrdesk.cli.study_commands", "cmd_check"),
     "withdraw": ("plrdesk.cli.study_commands", "cmd_withdraw"),
     "demo": ("plrdesk.cli.study_commands", "cmd_demo"),
+    "export": ("plrdesk.cli.export_command", "cmd_export"),
     "forms check": ("plrdesk.cli.forms_commands", "cmd_forms_check"),
     "forms readability": ("plrdesk.cli.forms_commands", "cmd_forms_readability"),
     "forms print": ("plrdesk.cli.forms_commands", "cmd_forms_print"),

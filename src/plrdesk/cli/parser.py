@@ -117,6 +117,22 @@ def build() -> Parser:
     p = add("demo", "create a fictional demo study of the typical shape", weak)
     p.add_argument("file", type=Path, metavar="FILE")
 
+    p = add("export", "write the anonymised summary of a study (names replaced by [labels])")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=["json", "md", "pdf", "docx", "csv", "qdpx"],
+        help="json: summary-json-v1; qdpx: a REFI-QDA project for QDA software",
+    )
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+    p.add_argument(
+        "--suppress-below",
+        type=int,
+        metavar="N",
+        help='show counts under N as "fewer than N" (N is 2 or more)',
+    )
+
     forms = add("forms", "check, measure, print and convert form definitions")
     forms_sub = forms.add_subparsers(dest="forms_command", metavar="ACTION", parser_class=Parser)
     forms_sub.required = True

@@ -1,0 +1,35 @@
+"""CSV: one quote per row (theme, descriptor, session kind, question, quote), the same
+quotes as the summary, in its order.
+
+Written as UTF-8 with a byte-order mark, which is what makes Excel (the researcher's
+likely spreadsheet) read it as UTF-8. A cell that a spreadsheet would take as a formula
+(starting with = + - @, a tab or a carriage return) gets a leading apostrophe, which
+spreadsheets hide and treat as "this is text".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import BinaryIO
+
+from plrdesk.export.model import ExportBundle
+
+COLUMNS = ("theme", "descriptor", "session_kind", "question", "quote")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str) -> str:
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def render(bundle: ExportBundle, out: BinaryIO) -> None:
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in bundle.passages:
+        writer.writerow(
+            cell(value)
+            for value in (row.theme, row.descriptor, row.session_kind, row.question, row.text)
+        )
+    out.write(text.getvalue().encode("utf-8-sig"))
