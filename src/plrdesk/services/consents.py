@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from plrdesk.forms.expressions import Expression, parse
 from plrdesk.forms.schema import CONSENT_KINDS, FormDefinition, FormKind, Item, ItemType
 from plrdesk.services import audit
 from plrdesk.services.changes import Changes
+from plrdesk.services.refs import next_ref
 from plrdesk.services.study_forms import catalog_for, store_if_new
 
 if TYPE_CHECKING:
@@ -55,8 +55,6 @@ SCAN_TYPES: dict[str, bytes] = {
 
 MAX_SCAN_BYTES = 25 * 1024 * 1024
 PNG_MAGIC = SCAN_TYPES["image/png"]
-
-_REF = re.compile(r"^K(\d+)$")
 
 
 class InvalidConsent(ValueError):
@@ -446,12 +444,7 @@ def _media(
 
 
 def _next_ref(db: Session) -> str:
-    numbers = [
-        int(match.group(1))
-        for ref in db.scalars(select(m.Consent.ref))
-        if (match := _REF.match(ref))
-    ]
-    return f"K{max(numbers, default=0) + 1}"
+    return next_ref(db.scalars(select(m.Consent.ref)), "K")
 
 
 def _next_position(db: Session) -> int:

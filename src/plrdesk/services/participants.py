@@ -21,7 +21,7 @@ from plrdesk.domain import models as m
 from plrdesk.domain.ids import ParticipantId
 from plrdesk.domain.kinds import ParticipantKind, Permission
 from plrdesk.domain.permissions import consent_gaps
-from plrdesk.services import audit
+from plrdesk.services import audit, refs
 from plrdesk.services.changes import Changes
 from plrdesk.services.permission_book import load_permission_book
 from plrdesk.services.withdrawal import UnknownParticipant
@@ -233,11 +233,7 @@ def list_participants(db: Session, forms: FormCatalog | None) -> list[Participan
 
 def next_ref(db: Session, kind: ParticipantKind) -> str:
     """The next free ref for this kind: one more than the highest number in use."""
-    prefix = REF_PREFIX[kind]
-    pattern = re.compile(rf"^{prefix}(\d+)$")
-    taken = set(db.scalars(select(m.Participant.ref)))
-    numbers = [int(found.group(1)) for ref in taken if (found := pattern.match(ref))]
-    return f"{prefix}{max(numbers, default=0) + 1}"
+    return refs.next_ref(db.scalars(select(m.Participant.ref)), REF_PREFIX[kind])
 
 
 # -- writing -----------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ consent gate, because that reason is the accountability record itself.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,7 @@ from plrdesk.domain.permissions import ConsentGap, consent_gaps
 from plrdesk.services import audit
 from plrdesk.services.changes import Changes
 from plrdesk.services.permission_book import load_permission_book
+from plrdesk.services.refs import next_ref
 from plrdesk.services.study_forms import catalog_for, store_if_new
 from plrdesk.services.withdrawal import UnknownParticipant
 
@@ -173,13 +173,6 @@ class ParticipantChoice:
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def next_ref(refs: list[str], prefix: str) -> str:
-    """`prefix<n>` with n one more than the largest such number in `refs`."""
-    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
-    numbers = [int(match.group(1)) for ref in refs if (match := pattern.match(ref))]
-    return f"{prefix}{max(numbers, default=0) + 1}"
 
 
 def find_session(db: Session, session: SessionRef) -> m.StudySession:

@@ -36,6 +36,7 @@ from plrdesk.domain import models as m
 from plrdesk.domain.ids import CodingId, ThemeId, new_id
 from plrdesk.services import audit
 from plrdesk.services.changes import Changes
+from plrdesk.services.refs import next_ref
 
 __all__ = [
     "PALETTE",
@@ -374,8 +375,7 @@ class TreeEditor:
         self.attach(theme_id, parent_id, position)
 
     def next_ref(self) -> str:
-        numbers = [int(f.group(1)) for t in self.themes.values() if (f := _REF.match(t.ref))]
-        return f"T{max(numbers, default=0) + 1}"
+        return next_ref((t.ref for t in self.themes.values()), "T")
 
     def walk(
         self, parent_id: uuid.UUID | None = None, depth: int = 0
@@ -450,8 +450,7 @@ def list_themes(db: Session) -> list[ThemeRow]:
 
 def next_theme_ref(db: Session) -> str:
     """T<n>, one more than the highest number in use."""
-    numbers = [int(f.group(1)) for ref in db.scalars(select(m.Theme.ref)) if (f := _REF.match(ref))]
-    return f"T{max(numbers, default=0) + 1}"
+    return next_ref(db.scalars(select(m.Theme.ref)), "T")
 
 
 def _default_colour(tree: TreeEditor) -> str:

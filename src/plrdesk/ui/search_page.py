@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
 )
@@ -15,10 +14,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from plrdesk.services.search import SearchHit, search_study
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.table_models import Index
 
 HitRole = Qt.ItemDataRole.UserRole + 1
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 class SearchResultsModel(QAbstractListModel):

@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QRectF,
     Qt,
     Signal,
@@ -27,8 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from plrdesk.services.themes import ThemeRow
-
-Index = QModelIndex | QPersistentModelIndex
+from plrdesk.ui.table_models import Index
 
 THEME_MIME = "application/x-plrdesk-theme-id"
 """Drag payload: a theme's UUID as ASCII text (the tree drags it, entry editors accept it)."""

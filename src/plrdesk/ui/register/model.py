@@ -9,7 +9,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -17,8 +16,7 @@ from PySide6.QtGui import QColor
 
 from plrdesk.domain.kinds import ParticipantKind
 from plrdesk.services.participants import KIND_LABEL, ParticipantRow
-
-Index = QModelIndex | QPersistentModelIndex
+from plrdesk.ui.table_models import Index
 
 REF, NAME, KIND, DETAILS, GUARDIANS, CONSENT = range(6)
 HEADERS = ("Ref", "Name", "Kind", "Details", "Guardians", "Consent")

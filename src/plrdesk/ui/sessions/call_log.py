@@ -7,16 +7,13 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from plrdesk.ui.sessions.document import SessionDocument
-
-Index = QModelIndex | QPersistentModelIndex
+from plrdesk.ui.table_models import HeaderedTableModel, Index
 
 OUTCOMES = {
     "no-answer": "No answer",
@@ -30,7 +27,7 @@ OUTCOMES = {
 AttemptRole = Qt.ItemDataRole.UserRole + 1
 
 
-class CallLogModel(QAbstractTableModel):
+class CallLogModel(HeaderedTableModel):
     WHEN, OUTCOME, MINUTES = range(3)
     HEADERS = ("When", "Outcome", "Minutes")
 
@@ -45,20 +42,6 @@ class CallLogModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._doc.calls)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._doc.calls):

@@ -11,7 +11,7 @@ import html
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTreeView
 
@@ -20,8 +20,7 @@ from plrdesk.ui.sessions.document import SessionDocument
 from plrdesk.ui.sessions.entry_editor import FLAG_RED, LEFT_OUT
 from plrdesk.ui.sessions.highlight import coding_tooltip, swatch_icon
 from plrdesk.ui.sessions.question_list import OTHER
-
-Index = QModelIndex | QPersistentModelIndex
+from plrdesk.ui.table_models import Index
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 QuestionRole = Qt.ItemDataRole.UserRole + 2

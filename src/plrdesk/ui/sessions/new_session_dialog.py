@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QDateTime,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -45,8 +44,7 @@ from plrdesk.services.sessions import (
 )
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.sessions.header import KIND_NAMES
-
-Index = QModelIndex | QPersistentModelIndex
+from plrdesk.ui.table_models import Index
 
 ChoiceRole = Qt.ItemDataRole.UserRole + 1
 MIN_REASON = 10

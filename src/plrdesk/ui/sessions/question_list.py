@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
 from plrdesk.forms.schema import Item
-
-Index = QModelIndex | QPersistentModelIndex
+from plrdesk.ui.table_models import Index
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 QuestionIdRole = Qt.ItemDataRole.UserRole + 2

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from plrdesk.services.sessions import SessionSummary
-
-Index = QModelIndex | QPersistentModelIndex
+from plrdesk.ui.table_models import HeaderedTableModel, Index
 
 SessionRole = Qt.ItemDataRole.UserRole + 1
 
@@ -21,7 +20,7 @@ SHORT_KINDS = {
 }
 
 
-class SessionListModel(QAbstractTableModel):
+class SessionListModel(HeaderedTableModel):
     KIND, REF, DATE, PEOPLE = range(4)
     HEADERS = ("Kind", "Session", "Date", "People")
 
@@ -42,20 +41,6 @@ class SessionListModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._sessions)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._sessions):
