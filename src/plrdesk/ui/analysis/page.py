@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from plrdesk.ui.analysis.bulk_coding_dialog import BulkCodingDialog
 from plrdesk.ui.analysis.matrix import MatrixView
 from plrdesk.ui.analysis.quote_bank import QuoteBankView
 from plrdesk.ui.analysis.theme_panel import ThemePanel
@@ -23,6 +32,15 @@ class AnalysisPage(QWidget):
         self.views.addTab(self.matrix, "&Matrix")
         # Choosing a theme in the tree shows its passages in the quote bank.
         self.themes.sig_theme_selected.connect(self.quotes.show_theme)
+        self._ctx = ctx
+        bulk = QAction("Code search results…", self)
+        bulk.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        bulk.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        bulk.triggered.connect(self.code_search_results)
+        self.addAction(bulk)
+        self.bulk_button = QPushButton("Code search &results…")
+        self.bulk_button.setAccessibleName("Code search results with a theme")
+        self.bulk_button.clicked.connect(self.code_search_results)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.themes)
         splitter.addWidget(self.views)
@@ -30,3 +48,13 @@ class AnalysisPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.bulk_button)
+        layout.addLayout(row)
+
+    def code_search_results(self) -> None:
+        """Search the notes and code the matching passages in one step (with undo)."""
+        dialog = BulkCodingDialog(self._ctx, self, theme_id=self.quotes.theme_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()

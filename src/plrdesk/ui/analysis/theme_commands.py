@@ -32,10 +32,10 @@ from plrdesk.services.themes import (
     unmerge,
     update_theme,
 )
-from plrdesk.ui.context import StudyContext
 
 # The register's command base does exactly what the theme tree needs too.
-from plrdesk.ui.register.commands import _RunnerCommand as RunnerCommand
+from plrdesk.ui.commands import RunnerCommand
+from plrdesk.ui.context import StudyContext
 
 Op = Callable[[Session], Changes]
 OnTheme = Callable[[uuid.UUID], object]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
 from sqlalchemy.orm import Session
 
 from plrdesk.services.changes import Changes
@@ -19,64 +18,8 @@ from plrdesk.services.participants import (
     restore_participant,
     update_participant,
 )
+from plrdesk.ui.commands import Op, RunnerCommand
 from plrdesk.ui.context import StudyContext
-
-Op = Callable[[Session], Changes]
-
-
-class _RunnerCommand(QUndoCommand):
-    """An undo command whose redo and undo are service operations run by the runner."""
-
-    def __init__(self, ctx: StudyContext, text: str) -> None:
-        super().__init__(text)
-        self._ctx = ctx
-        self._skip = False  # the next redo/undo only moves the stack's index back in step
-
-    # Subclasses give the operations and say what happened.
-    def redo_op(self) -> Op:
-        raise NotImplementedError
-
-    def undo_op(self) -> Op:
-        raise NotImplementedError
-
-    def redone(self) -> None:
-        """Called on the GUI thread after redo_op committed."""
-
-    def undone(self) -> None:
-        """Called on the GUI thread after undo_op committed."""
-
-    def redo(self) -> None:
-        if self._skip:
-            self._skip = False
-            return
-        self._ctx.runner.submit(self.redo_op(), lambda _result: self.redone(), self._redo_failed)
-
-    def undo(self) -> None:
-        if self._skip:
-            self._skip = False
-            return
-        self._ctx.runner.submit(self.undo_op(), lambda _result: self.undone(), self._undo_failed)
-
-    def _position(self) -> int:
-        stack = self._ctx.undo
-        return next((i for i in range(stack.count()) if stack.command(i) is self), -1)
-
-    def _redo_failed(self, exc: Exception) -> None:
-        """Nothing changed: this command cannot be redone, so it leaves the stack."""
-        self._ctx.status(f"Could not {self.text()}: {exc}")
-        stack = self._ctx.undo
-        if self._position() == stack.index() - 1:
-            self.setObsolete(True)  # undo() then deletes it without calling it
-            self._skip = True
-            stack.undo()
-
-    def _undo_failed(self, exc: Exception) -> None:
-        """The change stays: step the stack forward again without running redo."""
-        self._ctx.status(f"Could not undo {self.text()}: {exc}")
-        stack = self._ctx.undo
-        if self._position() == stack.index():
-            self._skip = True
-            stack.redo()
 
 
 class _RefBox:
@@ -86,7 +29,7 @@ class _RefBox:
         self.value: str | None = None
 
 
-class AddParticipantCommand(_RunnerCommand):
+class AddParticipantCommand(RunnerCommand):
     """Redo adds the participant (the second time with the same ref); undo takes them back
     out, which the service allows only while they have no consents, notes or sessions."""
 
@@ -143,7 +86,7 @@ class AddParticipantCommand(_RunnerCommand):
         self._ctx.status(f"Took {self.ref} back out of the register.")
 
 
-class EditParticipantCommand(_RunnerCommand):
+class EditParticipantCommand(RunnerCommand):
     """Redo saves the new details; undo puts the previous ones back exactly."""
 
     def __init__(
