@@ -377,7 +377,10 @@ def test_recorder_setup_offers_the_forms_that_fit_each_kind(
         ({"scan_image": b"%PDF-", "scan_media_type": "image/png"}, "not a PNG file"),
         ({"scan_image": b"GIF89a", "scan_media_type": "image/gif"}, "PNG or JPEG image or a PDF"),
         ({"confirmations": {"take-part": "2009-01-01T10:00:00+00:00"}}, "verbal consent only"),
-        ({"given_on": TODAY + dt.timedelta(days=1)}, "after today"),
+        (
+            {"given_on": TODAY + dt.timedelta(days=400)},
+            "after today",
+        ),  # far: a run may span midnight
         ({"on_behalf_of_ref": "C7"}, "not given on a child's behalf"),
     ],
 )
