@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from plrdesk.domain.dates import month_and_year
 from plrdesk.export.model import ExportBundle, Period, Quote
 
 _KINDS = {
@@ -19,20 +20,6 @@ _SESSIONS = {
     "focus-group": ("focus group", "focus groups"),
     "other": ("other session", "other sessions"),
 }
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 SUBTITLE = "Anonymised summary"
 
@@ -71,7 +58,7 @@ def month(text: str | None) -> str | None:
     if not text:
         return None
     year, number = text.split("-")
-    return f"{_MONTHS[int(number) - 1]} {year}"
+    return month_and_year(int(year), int(number))
 
 
 def period(span: Period) -> str:

@@ -15,21 +15,6 @@ from reportlab.platypus import Paragraph
 from plrdesk.domain import models as m
 from plrdesk.forms.placeholders import fill
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
 
 @dataclass(frozen=True)
 class StudyText:
@@ -69,11 +54,6 @@ class Record:
     answers: Mapping[str, Any]
     signature_png: bytes | None
     withdrawn_on: dt.date | None
-
-
-def long_date(day: dt.date) -> str:
-    """26 November 2008: unambiguous in any country, and independent of the locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def yes_or_no(value: Any) -> bool | None:
