@@ -10,11 +10,12 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Table, TableStyle
 
+from plrdesk.domain.dates import long_date
 from plrdesk.forms.schema import CONSENT_KINDS, Audience, FormDefinition, FormKind
 from plrdesk.printing.flowables import WriteLine
 from plrdesk.printing.items import TICKED
 from plrdesk.printing.styles import FONT, Look
-from plrdesk.printing.text import Record, StudyText, long_date, para, yes_or_no
+from plrdesk.printing.text import Record, StudyText, para, yes_or_no
 
 DEFAULT_SIGNERS = ("Participant",)
 HOW = {

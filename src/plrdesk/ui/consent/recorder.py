@@ -43,9 +43,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from plrdesk.domain.dates import long_date
 from plrdesk.domain.kinds import ConsentMethod
 from plrdesk.forms.schema import FormKind, ItemType
-from plrdesk.printing.text import long_date
 from plrdesk.services.changes import Changes
 from plrdesk.services.consents import (
     MAX_SCAN_BYTES,
