@@ -14,9 +14,11 @@ coded entries of each session as QDPX sources.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
 
 from plrdesk.domain import models as m
 from plrdesk.domain.passages import Passage
@@ -27,6 +29,24 @@ from plrdesk.export.redaction import Texts, move_span, redactions_consistent
 
 # (guide, question, in_summary) -> the question's anonymised label
 Labels = Callable[[str | None, str | None, bool], str]
+
+
+class SessionEntry(NamedTuple):
+    """What the export reads of an entry besides its codings: one plain row, not an ORM
+    object (a study has tens of thousands of entries; see build.py's `_entries`)."""
+
+    id: uuid.UUID
+    question: str | None
+    speaker_ref: str | None
+    follow_up: bool
+    show_of_hands: dict[str, int] | None
+    safeguarding_flagged_at: dt.datetime | None
+    at: dt.datetime | None
+    text: str | None
+
+
+# session id -> its entries in order
+SessionEntries = Mapping[uuid.UUID, Sequence[SessionEntry]]
 
 
 class PassageExporter:
@@ -98,7 +118,9 @@ class PassageExporter:
 
     # -- QDPX sources ----------------------------------------------------------------------
 
-    def sources(self, sessions: Sequence[m.StudySession]) -> list[ExportSource]:
+    def sources(
+        self, sessions: Sequence[m.StudySession], entries: SessionEntries
+    ) -> list[ExportSource]:
         leaving: dict[uuid.UUID, list[Passage]] = defaultdict(list)
         for p in self._passages:
             if p.excluded is None and (p.speaker_ref is None or p.may_quote):
@@ -108,20 +130,24 @@ class PassageExporter:
         for session in sessions:
             numbers[session.kind] += 1
             name = f"{session.kind.replace('-', ' ').capitalize()} {numbers[session.kind]}"
-            source = self._source(session, name, leaving)
+            source = self._source(session, entries.get(session.id, ()), name, leaving)
             if source is not None:
                 sources.append(source)
         return sources
 
     def _source(
-        self, session: m.StudySession, name: str, leaving: dict[uuid.UUID, list[Passage]]
+        self,
+        session: m.StudySession,
+        entries: Sequence[SessionEntry],
+        name: str,
+        leaving: dict[uuid.UUID, list[Passage]],
     ) -> ExportSource | None:
         parts: list[str] = []
         selections: list[SourceSelection] = []
         length = 0
         question: str | None = None
         where = f"source '{name}'"
-        for entry in session.entries:
+        for entry in entries:
             coded = leaving.get(entry.id)
             if not coded:
                 continue

@@ -27,6 +27,7 @@ from plrdesk.forms.catalog import FormCatalog
 from plrdesk.ui.analysis.page import AnalysisPage
 from plrdesk.ui.consent.open import open_consent_recorder
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.export.export_action import prepare_export
 from plrdesk.ui.import_data import import_study_data
 from plrdesk.ui.long_work import run_with_progress
 from plrdesk.ui.overview_page import OverviewPage
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         menus: dict[str, QMenu] = {}
         self.backup_action = action("&Study", "&Back up…", self.back_up, "Ctrl+Shift+B")
         action("&Study", "&Import study data…", lambda: import_study_data(self, self.ctx), "Ctrl+I")
+        action("&Study", "Prepare &export…", lambda: prepare_export(self, self.ctx), "Ctrl+E")
         self.lock_action = action("&Study", "&Lock", self.sig_lock_requested.emit, "Ctrl+L")
         action(
             "&Study",

@@ -1,0 +1,1 @@
+"""Prepare export: the review of proposed redactions, and the export it leads to."""

@@ -1,0 +1,531 @@
+"""Prepare export: review every proposed redaction in context, then export.
+
+The dialog lists what the anonymiser would redact in everything the export sends
+(services.export_review), the rows it was not sure of first and highlighted. The
+researcher ticks Redact or unticks to Keep (Space on a row, or the buttons for the
+selected rows), adds a name the anonymiser missed (it joins the register), reads the
+descriptor warnings, chooses a format and a file, and presses Export: the review is saved
+in the study first (so the next export starts from it), then the export runs with a
+progress bar that can be cancelled (nothing is written then), and the redaction report is
+shown. All database work runs on the runner's worker.
+
+    dialog = ReviewDialog(ctx, parent)
+    dialog.open()
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from plrdesk.export.formats import FORMATS
+from plrdesk.services.export_review import (
+    ADD_KINDS,
+    Proposal,
+    ReviewSaved,
+    ReviewSet,
+    apply_review,
+)
+from plrdesk.services.progress import Progress
+from plrdesk.ui.context import StudyContext
+from plrdesk.ui.export.export_action import ExportResult, load_review, run_export
+from plrdesk.ui.export.review_model import (
+    CONTEXT,
+    COUNT,
+    DECISION,
+    LABEL,
+    LAYER,
+    LAYER_TEXT,
+    TEXT,
+    ReviewModel,
+)
+from plrdesk.ui.long_work import run_with_progress
+
+RUNNING, CANCELLING = "running", "cancelling"  # an export's state while it runs
+DETAIL_LIMIT = 500  # places listed in the detail pane (the count says how many in all)
+FORMAT_NAMES = {
+    "json": "JSON (summary-json-v1)",
+    "md": "Markdown",
+    "pdf": "PDF",
+    "docx": "Word (DOCX)",
+    "csv": "CSV (one row per quote)",
+    "qdpx": "REFI-QDA project (QDPX)",
+}
+
+
+class AddNameDialog(QDialog):
+    """A missed name (or school, place ...) and what it is; it joins the register."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add a missed name")
+        self.text = QLineEdit()
+        self.text.setAccessibleName("Name or text to redact")
+        self.text.setPlaceholderText("as it is written, e.g. Oakwell or Jo Bloggs")
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("What it is")
+        for kind in ADD_KINDS:
+            self.kind.addItem(kind, kind)
+        form = QFormLayout()
+        text_label = QLabel("&Name or text:")
+        text_label.setBuddy(self.text)
+        kind_label = QLabel("&What it is:")
+        kind_label.setBuddy(self.kind)
+        form.addRow(text_label, self.text)
+        form.addRow(kind_label, self.kind)
+        hint = QLabel(
+            "It joins the study's register: every export from now on replaces it (and, for"
+            " a person, each part of the name) with its label."
+        )
+        hint.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Add")
+        self.ok.setEnabled(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.text.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.buttons)
+
+    def value(self) -> tuple[str, str]:
+        return " ".join(self.text.text().split()), str(self.kind.currentData())
+
+
+class ReviewDialog(QDialog):
+    sig_review_loaded = Signal(object)
+    """The proposals are shown (the ReviewSet)."""
+    sig_review_saved = Signal(object)
+    """The decisions and added names were stored (the ReviewSaved)."""
+    sig_exported = Signal(object)
+    """An export finished (the ExportResult); its report is shown."""
+    sig_failed = Signal(str)
+    """Something could not be done (the message shown in the dialog)."""
+
+    def __init__(self, ctx: StudyContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.review: ReviewSet | None = None
+        self.pending_names: list[tuple[str, str]] = []
+        self.add_dialog: AddNameDialog | None = None
+        self._busy = False
+        self._table_had_focus = True
+        self._export_state: str | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self.setWindowTitle("Prepare export")
+        self.setAccessibleName("Prepare export")
+        self.resize(1000, 720)
+
+        self.intro = QLabel("Finding what the export would redact…")
+        self.intro.setWordWrap(True)
+        self.intro.setAccessibleName("What this shows")
+
+        self.model = ReviewModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Proposed redactions")
+        self.table.setAccessibleDescription(
+            "One row per text the export would redact. Space ticks Redact or unticks to Keep."
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        for column in (DECISION, LABEL, LAYER, COUNT):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(CONTEXT, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.model.sig_decisions_changed.connect(self._decisions_changed)
+        self.model.modelReset.connect(self._decisions_changed)
+
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Every place it was found")
+        self.detail.setOpenLinks(False)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        self.keep_button = QPushButton("&Keep selected")
+        self.keep_button.setToolTip("Leave the selected texts in the export as written")
+        self.redact_button = QPushButton("&Redact selected")
+        self.redact_button.setToolTip("Replace the selected texts by their labels")
+        self.add_button = QPushButton("&Add a missed name…")
+        self.add_button.setToolTip("A name the anonymiser did not find: it joins the register")
+        self.keep_button.clicked.connect(lambda: self._decide_selected(False))
+        self.redact_button.clicked.connect(lambda: self._decide_selected(True))
+        self.add_button.clicked.connect(self.ask_for_name)
+        row = QHBoxLayout()
+        for button in (self.keep_button, self.redact_button, self.add_button):
+            row.addWidget(button)
+        row.addStretch(1)
+
+        self.names = QListWidget()
+        self.names.setAccessibleName("Names to add to the register")
+        self.names.setMaximumHeight(70)
+        names_box = QGroupBox("Added to the register when you save or export")
+        QVBoxLayout(names_box).addWidget(self.names)
+
+        self.warnings = QListWidget()
+        self.warnings.setAccessibleName("Descriptor warnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setMaximumHeight(90)
+        self.warnings_box = QGroupBox("Descriptor warnings")
+        QVBoxLayout(self.warnings_box).addWidget(self.warnings)
+
+        self.format = QComboBox()
+        self.format.setAccessibleName("Export format")
+        for fmt in FORMATS:
+            self.format.addItem(FORMAT_NAMES.get(fmt, fmt), fmt)
+        self.output = QLineEdit(str(self._suggested_path("json")))
+        self.output.setAccessibleName("Export to file")
+        self.browse = QPushButton("&Browse…")
+        self.browse.clicked.connect(self._browse)
+        self.format.currentIndexChanged.connect(self._format_changed)
+        where = QHBoxLayout()
+        where.addWidget(self.output, 1)
+        where.addWidget(self.browse)
+        form = QFormLayout()
+        format_label = QLabel("&Format:")
+        format_label.setBuddy(self.format)
+        output_label = QLabel("Export to &file:")
+        output_label.setBuddy(self.output)
+        form.addRow(format_label, self.format)
+        form.addRow(output_label, where)
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message")
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.report.setAccessibleName("Redaction report")
+        self.report.setMaximumHeight(130)
+        self.report.hide()
+
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton(
+            "&Export", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button = self.buttons.addButton(
+            "&Save decisions", QDialogButtonBox.ButtonRole.ApplyRole
+        )
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.export_button.setToolTip("Save the decisions, then export with them")
+        self.save_button.setToolTip("Keep the decisions in the study without exporting")
+        self.export_button.clicked.connect(self.export)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(row)
+        bottom = QHBoxLayout()
+        bottom.addWidget(names_box, 1)
+        bottom.addWidget(self.warnings_box, 2)
+        layout.addLayout(bottom)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.report)
+        layout.addWidget(self.buttons)
+        self.table.setFocus()
+        self._set_busy(True)
+        self.reload()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Ask the worker for the proposals (the study as it is now, decisions included)."""
+        forms = self.ctx.forms
+        self._set_busy(True)
+
+        def op(db: Session) -> ReviewSet:
+            return load_review(db, forms)
+
+        self.ctx.runner.submit(op, self._loaded, self._failed)
+
+    def _loaded(self, review: ReviewSet) -> None:
+        current = self.model.proposal_at(self.table.currentIndex().row())
+        self.review = review
+        self.model.set_proposals(review.proposals)
+        self.warnings.clear()
+        self.warnings.addItems(review.warnings)
+        if not review.warnings:
+            self.warnings.addItem("None: every descriptor fits two or more participants.")
+        self.warnings_box.setTitle(f"Descriptor warnings ({len(review.warnings)})")
+        to_check = sum(p.needs_review for p in review.proposals)
+        self.intro.setText(
+            f"The export would redact {len(review.proposals)} different texts"
+            f" ({sum(p.count for p in review.proposals)} places) in {review.texts} texts."
+            + (
+                f" {to_check} highlighted at the top {'needs' if to_check == 1 else 'need'}"
+                " your review."
+                if to_check
+                else " The anonymiser was sure of all of them."
+            )
+            + " Untick a row to keep its text; everything ticked is replaced by its label."
+        )
+        row = self.model.row_of(current.key) if current is not None else -1
+        if self.model.rowCount():
+            self._select(max(row, 0))
+        else:
+            self.detail.setPlainText("Nothing to redact.")
+        self._set_busy(False)
+        self.sig_review_loaded.emit(review)
+
+    def _select(self, row: int) -> None:
+        index = self.model.index(row, DECISION)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._show_detail(index)
+
+    def _show_detail(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        proposal = self.model.proposal_at(current.row()) if current.isValid() else None
+        if proposal is None:
+            self.detail.clear()
+            return
+        self.detail.setHtml(detail_html(proposal))
+
+    # -- deciding ------------------------------------------------------------------------
+
+    def _selected_rows(self) -> list[int]:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        if not rows and self.table.currentIndex().isValid():
+            rows.add(self.table.currentIndex().row())
+        return sorted(rows)
+
+    def _decide_selected(self, redact: bool) -> None:
+        self.model.set_redacted(self._selected_rows(), redact)
+
+    def _decisions_changed(self) -> None:
+        accepted, rejected = self.model.changed_decisions()
+        kept = [p for row, p in enumerate(self.model.proposals()) if not self.model.redacted(row)]
+        registered = sum(p.layer == "register" for p in kept)
+        self.save_button.setEnabled(
+            not self._busy and bool(accepted or rejected or self.pending_names)
+        )
+        if self.review is not None and not self._busy:
+            message = f"{len(kept)} kept as written." if kept else "Every proposal is redacted."
+            if registered:
+                message += (
+                    f" {registered} of them {'is' if registered == 1 else 'are'} in the study's"
+                    " register (a name, contact or identifier): check that is what you want."
+                )
+            self.message.setText(message)
+
+    def ask_for_name(self) -> AddNameDialog:
+        """Open the small dialog for a missed name; its Add puts the name on the list."""
+        dialog = AddNameDialog(self)
+        dialog.accepted.connect(lambda: self.add_name(*dialog.value()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.add_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def add_name(self, text: str, kind: str) -> None:
+        """Put a missed name on the list to register when the review is saved."""
+        text = " ".join(text.split())
+        if not text or kind not in ADD_KINDS:
+            return
+        if any(t.casefold() == text.casefold() for t, _ in self.pending_names):
+            return
+        self.pending_names.append((text, kind))
+        self.names.addItem(f"{text} → [{kind}]")
+        self._decisions_changed()
+
+    # -- saving and exporting --------------------------------------------------------------
+
+    def save(self) -> None:
+        """Store the decisions and added names, then show the proposals again."""
+        self._save_then(None)
+
+    def export(self) -> None:
+        """Save the review, then export with it to the chosen file and format."""
+        fmt = str(self.format.currentData())
+        path = Path(self.output.text().strip()).expanduser()
+        if not self.output.text().strip():
+            self._fail("Choose a file to export to.")
+            return
+        if not path.parent.is_dir():
+            self._fail(f"There is no folder {path.parent} to export to.")
+            return
+        if path.is_dir():
+            self._fail(f"{path} is a folder: choose a file name.")
+            return
+        self._save_then(lambda: self._run_export(fmt, path))
+
+    def _save_then(self, then: Callable[[], None] | None) -> None:
+        accepted, rejected = self.model.changed_decisions()
+        names = list(self.pending_names)
+        self._set_busy(True)
+        self.report.hide()
+        if not (accepted or rejected or names):
+            if then is not None:
+                then()
+            else:
+                self.reload()
+            return
+        self.message.setText("Saving the decisions…")
+
+        def op(db: Session) -> ReviewSaved:
+            return apply_review(db, accepted, rejected, names)
+
+        def saved(changes: ReviewSaved) -> None:
+            self.pending_names.clear()
+            self.names.clear()
+            self.ctx.status(
+                f"Review saved: {changes.accepted} accepted, {changes.rejected} kept,"
+                f" {changes.registered} added to the register"
+            )
+            self.sig_review_saved.emit(changes)
+            if then is not None:
+                then()
+            else:
+                self.reload()
+
+        self.ctx.runner.submit(op, saved, self._failed)
+
+    def _run_export(self, fmt: str, path: Path) -> None:
+        forms = self.ctx.forms
+        self.message.setText(f"Exporting {FORMAT_NAMES.get(fmt, fmt)}…")
+        self._export_state = RUNNING
+
+        def op(db: Session, progress: Progress) -> ExportResult:
+            return run_export(db, forms, fmt, path, progress)
+
+        self.progress_dialog = run_with_progress(
+            self, self.ctx.runner, op, "Exporting", on_done=self._exported, on_error=self._failed
+        )
+        self.progress_dialog.canceled.connect(self._cancel_requested)
+
+    def _cancel_requested(self) -> None:
+        """The progress dialog was cancelled, or closed because the export finished: a
+        no-op queued behind the export tells which (a cancelled export reports nothing)."""
+        if self._export_state != RUNNING:
+            return
+        self._export_state = CANCELLING
+        self.ctx.runner.submit(lambda db: None, lambda _: self._after_export())
+
+    def _after_export(self) -> None:
+        if self._export_state == CANCELLING:  # no result came: it was cancelled
+            self._export_state = None
+            self.message.setText("Export cancelled: nothing was written.")
+            self.reload()
+
+    def _exported(self, result: ExportResult) -> None:
+        self._export_state = None
+        self.report.setPlainText(
+            "\n".join([f"Wrote {result.path} ({result.fmt}, anonymised)", *result.report])
+        )
+        self.report.show()
+        self.message.setText(f"Exported to {result.path}.")
+        self.ctx.status(f"Exported {result.path.name} ({result.fmt}, anonymised)")
+        self.sig_exported.emit(result)
+        self.reload()
+
+    # -- the rest ----------------------------------------------------------------------------
+
+    def _failed(self, exc: Exception) -> None:
+        self._export_state = None
+        self._fail(f"That could not be done: {exc}")
+        self.reload()
+
+    def _fail(self, message: str) -> None:
+        self.message.setText(message)
+        self.sig_failed.emit(message)
+
+    def _set_busy(self, busy: bool) -> None:
+        """While the worker has the study, nothing can be decided (a reload would lose it)."""
+        self._busy = busy
+        if busy:
+            self._table_had_focus = self.table.hasFocus()
+        for widget in (
+            self.table,
+            self.export_button,
+            self.keep_button,
+            self.redact_button,
+            self.add_button,
+        ):
+            widget.setEnabled(not busy)
+        if not busy and self._table_had_focus:
+            self.table.setFocus()
+        self._decisions_changed()
+
+    def _suggested_path(self, fmt: str) -> Path:
+        study = self.ctx.path
+        return study.with_name(f"{study.stem}-summary{FORMATS[fmt]}")
+
+    def _format_changed(self) -> None:
+        fmt = str(self.format.currentData())
+        text = self.output.text().strip()
+        path = Path(text) if text else self._suggested_path(fmt)
+        if path.suffix in FORMATS.values() or not path.suffix:
+            path = path.with_suffix(FORMATS[fmt])
+        self.output.setText(str(path))
+
+    def _browse(self) -> None:
+        fmt = str(self.format.currentData())
+        suffix = FORMATS[fmt]
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.output.text(), f"{FORMAT_NAMES[fmt]} (*{suffix})"
+        )
+        if name:
+            self.output.setText(name)
+
+
+def detail_html(proposal: Proposal) -> str:
+    """Every place the proposal was found, the words marked (escaped: notes are text)."""
+    found_by = LAYER_TEXT.get(proposal.layer, proposal.layer)
+    times = "once" if proposal.count == 1 else f"{proposal.count} times"
+    head = (
+        f"<p><b>{html.escape(proposal.text)}</b> → [{html.escape(proposal.label)}], found by"
+        f" {found_by} ({html.escape(proposal.rule)}), {times}."
+    )
+    if proposal.needs_review:
+        head += " <i>The anonymiser was not sure of this one: please check it.</i>"
+    elif proposal.unsure:
+        head += " <i>The anonymiser was not sure of this one; you reviewed it.</i>"
+    items = "".join(
+        f"<li>{html.escape(o.before)}<b><u>{html.escape(o.match)}</u></b>"
+        f"{html.escape(o.after)}</li>"
+        for o in proposal.occurrences[:DETAIL_LIMIT]
+    )
+    more = proposal.count - DETAIL_LIMIT
+    tail = f"<p>… and {more} more places.</p>" if more > 0 else ""
+    return f"{head}</p><ol>{items}</ol>{tail}"

@@ -1,0 +1,189 @@
+"""Prepare export's service: every proposed redaction of what the export would send, in
+context and grouped, with the researcher's stored decisions as defaults; the review saved
+as decisions and register entries, audited without content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plrdesk.anonymise.decisions import load_decisions
+from plrdesk.anonymise.engine import ACCEPT, REJECT
+from plrdesk.anonymise.types import Layer, Redaction
+from plrdesk.cli.study_commands import shipped_forms
+from plrdesk.domain import models as m
+from plrdesk.export.build import build_summary
+from plrdesk.export.model import ExportBundle
+from plrdesk.services.export_review import (
+    ProposalKey,
+    ReviewSet,
+    apply_review,
+    occurrence,
+    proposed_redactions,
+    study_anonymiser,
+)
+from plrdesk.storage.study_file import StudyFile
+
+CASTLEBROOK = ProposalKey("castlebrook", "register", "school")
+NORTHFIELD = ProposalKey("northfield", "register", "school")
+ADEBAYO = ProposalKey("mr adebayo", "register", "person")
+
+
+@pytest.fixture
+def db(demo_study: StudyFile) -> Iterator[Session]:
+    with demo_study.transaction() as session:
+        yield session
+
+
+def review(db: Session) -> ReviewSet:
+    """What Prepare export shows now (a fresh anonymiser, as the app builds one)."""
+    return proposed_redactions(db, shipped_forms(), study_anonymiser(db), build_summary)
+
+
+def export(db: Session) -> ExportBundle:
+    return build_summary(db, shipped_forms(), study_anonymiser(db).redact)
+
+
+def everything_sent(bundle: ExportBundle) -> str:
+    """The summary's JSON and the QDPX sources: all the text the formats carry."""
+    return bundle.summary.to_json() + "\n".join(s.text for s in bundle.sources)
+
+
+def describe_theme(db: Session, ref: str, description: str) -> None:
+    theme = db.scalars(select(m.Theme).where(m.Theme.ref == ref)).one()
+    theme.description = description
+    db.flush()
+
+
+def test_the_demo_proposals_are_its_registered_names_with_counts(db: Session) -> None:
+    found = review(db)
+    counts = {p.key: p.count for p in found.proposals}
+    assert counts == {CASTLEBROOK: 2, NORTHFIELD: 1, ADEBAYO: 1}
+    castlebrook = found.get(CASTLEBROOK)
+    assert castlebrook is not None
+    assert castlebrook.text == "Castlebrook"
+    assert castlebrook.rule == "registered"
+    assert castlebrook.redact
+    assert castlebrook.decision is None
+    assert not castlebrook.needs_review
+    contexts = [o.marked for o in castlebrook.occurrences]
+    assert any("anyone at «Castlebrook» reads them." in c for c in contexts), contexts
+    assert all(len(o.before) <= 41 and len(o.after) <= 41 for o in castlebrook.occurrences)
+    assert found.texts > 50  # titles, aims, themes, entries, descriptors, labels ...
+    # The descriptor warnings are those of the summary the export would write.
+    assert found.warnings == export(db).summary.disclosure.warnings
+    assert len(found.warnings) == 5
+
+
+def test_a_reject_persists_and_the_next_review_defaults_to_keep(db: Session) -> None:
+    saved = apply_review(db, accepted=[], rejected=[CASTLEBROOK])
+    assert saved.rejected == 1
+    assert load_decisions(db) == {("castlebrook", "register"): REJECT}
+    again = review(db)
+    castlebrook = again.get(CASTLEBROOK)
+    assert castlebrook is not None  # still listed, so it can be changed back
+    assert castlebrook.decision == REJECT
+    assert not castlebrook.redact
+    assert castlebrook.count == 2
+    assert "Castlebrook" in everything_sent(export(db))
+    # Changed back: accepted, redacted again.
+    apply_review(db, accepted=[CASTLEBROOK], rejected=[])
+    back = review(db).get(CASTLEBROOK)
+    assert back is not None
+    assert (back.decision, back.redact) == (ACCEPT, True)
+    assert "Castlebrook" not in everything_sent(export(db))
+
+
+def test_an_added_name_joins_the_register_and_is_redacted_next_time(db: Session) -> None:
+    describe_theme(db, "T3", "As the Oakwell youth club and Jo Bloggs found, Jo listens.")
+    assert all("oakwell" not in p.key.folded for p in review(db).proposals)
+    saved = apply_review(db, [], [], added=[("Oakwell", "place"), ("Jo Bloggs", "child")])
+    assert saved.registered == 2
+    assert len(saved.added["identifier"]) == 2
+    identifiers = {i.text: (i.kind, i.aliases) for i in db.scalars(select(m.Identifier))}
+    assert identifiers["Oakwell"] == ("place", [])
+    assert identifiers["Jo Bloggs"] == ("child", ["Jo", "Bloggs"])  # a person's parts too
+    found = {p.key: p for p in review(db).proposals}
+    assert ProposalKey("oakwell", "register", "place") in found
+    assert ProposalKey("jo bloggs", "register", "child") in found
+    assert ProposalKey("jo", "register", "child") in found
+    description = export(db).summary.themes[3].description
+    assert description == "As the [place] youth club and [child] found, [child] listens."
+    # Added again (in another case): the same identifier, not a second one.
+    again = apply_review(db, [], [], added=[("OAKWELL", "place")])
+    assert again.updated["identifier"] == saved.added["identifier"][:1]
+
+
+def test_unsure_proposals_come_first_and_a_decision_is_their_default(db: Session) -> None:
+    describe_theme(db, "T1", "Mr Okonkwo said the links with Northfield mattered most.")
+    first = review(db).proposals[0]
+    assert first.key == ProposalKey("mr okonkwo", "name", "person")
+    assert first.needs_review
+    assert first.unsure
+    assert first.occurrences[0].marked == "«Mr Okonkwo» said the links with Northfield…"
+
+    apply_review(db, accepted=[], rejected=[first.key])
+    kept = review(db).get(first.key)
+    assert kept is not None
+    assert (kept.decision, kept.redact, kept.needs_review, kept.unsure) == (
+        REJECT,
+        False,
+        False,
+        True,
+    )
+    assert "Mr Okonkwo said" in export(db).summary.themes[0].description
+
+    apply_review(db, accepted=[first.key], rejected=[])
+    accepted = review(db).get(first.key)
+    assert accepted is not None
+    assert (accepted.decision, accepted.redact, accepted.needs_review) == (ACCEPT, True, False)
+    assert export(db).summary.themes[0].description.startswith("[person] said")
+
+
+def test_the_review_is_audited_with_counts_and_ids_only(db: Session) -> None:
+    describe_theme(db, "T3", "The Oakwell youth club.")
+    saved = apply_review(db, [NORTHFIELD], [CASTLEBROOK], added=[("Oakwell", "place")])
+    event = db.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export-review")).one()
+    assert event.detail == {"accepted": 1, "rejected": 1, "registered": 1}
+    assert sorted(event.record_ids) == sorted(
+        str(i) for ids in [*saved.added.values(), *saved.updated.values()] for i in ids
+    )
+    written = repr(event.detail) + repr(event.record_ids)
+    for word in ("castlebrook", "northfield", "oakwell", "place", "school"):
+        assert word not in written.casefold()
+
+
+def test_bad_reviews_change_nothing(db: Session) -> None:
+    with pytest.raises(ValueError, match="both"):
+        apply_review(db, [CASTLEBROOK], [CASTLEBROOK])
+    with pytest.raises(ValueError, match="place"):
+        apply_review(db, [], [], added=[("Oakwell", "planet")])
+    with pytest.raises(ValueError, match="empty"):
+        apply_review(db, [], [], added=[("  ", "place")])
+    assert load_decisions(db) == {}
+
+
+def test_context_is_cut_at_words_with_white_space_folded() -> None:
+    text = "one two three four five six seven eight\nnine ten SAM eleven twelve thirteen" * 2
+    start = text.index("SAM")
+    r = Redaction(start, start + 3, "SAM", "child", Layer.REGISTER)
+    found = occurrence(text, r, width=20)
+    assert found.marked == "…eight nine ten «SAM» eleven twelve…"
+    whole = occurrence("Ask SAM.", Redaction(4, 7, "SAM", "child", Layer.REGISTER))
+    assert whole.marked == "Ask «SAM»."
+
+
+def test_a_reject_that_cannot_apply_is_not_shown_as_keep(db: Session) -> None:
+    """Two registered terms overlapping make one widened redaction, which neither layer
+    proposed as such: a reject of it changes nothing, and the review says Redact."""
+    describe_theme(db, "T1", "The Sam Jones Academy trip.")
+    apply_review(db, [], [], added=[("Sam Jones", "person"), ("Jones Academy", "school")])
+    widened = next(p for p in review(db).proposals if p.text == "Sam Jones Academy")
+    apply_review(db, [], [widened.key])
+    again = review(db).get(widened.key)
+    assert again is not None
+    assert (again.decision, again.redact) == (None, True)
+    assert export(db).summary.themes[0].description == "The [school] trip."
