@@ -39,6 +39,7 @@ from storage import (
     PASSPHRASE,
     Figure,
     code_version,
+    import_into_new_study,
     load_average,
     machine,
     print_table,
@@ -71,27 +72,6 @@ def add_theme_codings(doc: dict[str, Any], theme: str, total: int, seed: int) ->
         doc["codings"].append(coding)
         added += 1
     return len(have) + added
-
-
-def import_study(doc: dict[str, Any], workdir: Path) -> Path:
-    from plrdesk.cli.study_commands import shipped_forms
-    from plrdesk.interchange.parse import parse_document
-    from plrdesk.services.study_import import import_document
-    from plrdesk.storage.study_file import StudyFile
-
-    data = studygen.write_document(doc, workdir)
-    parsed = parse_document(data.read_text(encoding="utf-8"), "bench")
-    assert parsed.study is not None
-    path = workdir / "analysis.plr"
-    with (
-        StudyFile.create(path, PASSPHRASE, title=parsed.study.title) as study,
-        study.transaction() as db,
-    ):
-        import_document(
-            db, parsed, merge=False, source="bench", forms=shipped_forms(), new_study=True
-        )
-    data.unlink()
-    return path
 
 
 BASELINE_SQL = (
@@ -175,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         doc = studygen.generate(shape)
         have = add_theme_codings(doc, THEME_REF, on_theme, args.seed)
-        path = import_study(doc, workdir)
+        path = import_into_new_study(doc, workdir, "analysis.plr")
         print(
             f"\nstudy: {len(doc['participants'])} participants, {len(doc['sessions'])} sessions,"
             f" {shape.entries:,} entries, {len(doc['themes'])} themes,"

@@ -56,6 +56,7 @@ from storage import (
     Run,
     code_version,
     fmt,
+    import_into_new_study,
     load_average,
     machine,
     plrdesk_argv,
@@ -240,27 +241,6 @@ def export_study(shape: studygen.StudyShape, codings: int) -> tuple[dict[str, An
     return doc, changed
 
 
-def import_into_study(doc: dict[str, Any], workdir: Path) -> Path:
-    from plrdesk.cli.study_commands import shipped_forms
-    from plrdesk.interchange.parse import parse_document
-    from plrdesk.services.study_import import import_document
-    from plrdesk.storage.study_file import StudyFile
-
-    data = studygen.write_document(doc, workdir)
-    parsed = parse_document(data.read_text(encoding="utf-8"), "bench")
-    assert parsed.study is not None
-    path = workdir / "export.plr"
-    with (
-        StudyFile.create(path, PASSPHRASE, title=parsed.study.title) as study,
-        study.transaction() as db,
-    ):
-        import_document(
-            db, parsed, merge=False, source="bench", forms=shipped_forms(), new_study=True
-        )
-    data.unlink()
-    return path
-
-
 def bench_full_export(
     sessions: int, codings: int, reps: int, workdir: Path
 ) -> tuple[list[Figure], list[str]]:
@@ -268,7 +248,7 @@ def bench_full_export(
     start = time.perf_counter()
     doc, mentioned = export_study(studygen.StudyShape(sessions=sessions), codings)
     names = [p["name"] for p in doc["participants"]]
-    study = import_into_study(doc, workdir)
+    study = import_into_new_study(doc, workdir, "export.plr")
     print(
         f"\n[2] full export: {len(doc['sessions']):,} sessions,"
         f" {sum(len(s['entries']) for s in doc['sessions']):,} entries,"

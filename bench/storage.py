@@ -730,5 +730,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def import_into_new_study(doc: dict[str, Any], workdir: Path, name: str) -> Path:
+    """Import `doc` in-process into a new study `workdir/name` (for the other benches)."""
+    from plrdesk.cli.study_commands import shipped_forms
+    from plrdesk.interchange.parse import parse_document
+    from plrdesk.services.study_import import import_document
+    from plrdesk.storage.study_file import StudyFile
+
+    data = studygen.write_document(doc, workdir)
+    parsed = parse_document(data.read_text(encoding="utf-8"), "bench")
+    assert parsed.study is not None
+    path = workdir / name
+    with (
+        StudyFile.create(path, PASSPHRASE, title=parsed.study.title) as study,
+        study.transaction() as db,
+    ):
+        import_document(
+            db, parsed, merge=False, source="bench", forms=shipped_forms(), new_study=True
+        )
+    data.unlink()
+    return path
+
+
 if __name__ == "__main__":
     sys.exit(main())
