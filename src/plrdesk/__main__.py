@@ -6,6 +6,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    from plrdesk.process import forbid_core_dumps
+
+    forbid_core_dumps()
     from plrdesk.cli.app import run
 
     return run(sys.argv[1:] if argv is None else argv)

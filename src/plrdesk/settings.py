@@ -8,11 +8,12 @@ preferences only, never anything from inside a study. Window geometry is Qt's bu
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from platformdirs import user_config_path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from plrdesk.storage.files import write_atomically
 
 SCHEMA_VERSION = 1
 MAX_RECENT = 8
@@ -49,6 +50,5 @@ def load() -> AppSettings:
 def save(settings: AppSettings) -> None:
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_text(settings.model_dump_json(indent=2), encoding="utf-8")
-    os.replace(partial, path)
+    # Private: the recent list names where the studies are.
+    write_atomically(path, settings.model_dump_json(indent=2).encode("utf-8"), private=True)

@@ -78,11 +78,11 @@ def test_a_weak_passphrase_is_refused_unless_allowed(
     assert cli("info", tmp_path / "weak.plr", passphrase="pw1").code == 0
 
 
-def test_the_passphrase_file_wins_and_reads_its_first_line(
+def test_the_passphrase_file_wins_and_is_read_whole(
     cli: Callable[..., CliResult], demo_path: Path, tmp_path: Path
 ) -> None:
     secret = tmp_path / "secret.txt"
-    secret.write_text(PASSPHRASE + "\nsecond line is ignored\n")
+    secret.write_text(PASSPHRASE + "\n")
     result = cli("info", demo_path, "--passphrase-file", secret, passphrase="wrong words here")
     assert result.code == 0, result.err
 

@@ -57,7 +57,7 @@ def test_export_writes_the_file_and_prints_the_report(
     assert code == Exit.OK
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["format"] == "plrdesk-summary"
-    assert stat.S_IMODE(out.stat().st_mode) & 0o044  # anonymised: readable like any document
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # owner-only: see storage/files.py
     printed = capsys.readouterr().out
     assert printed.splitlines()[:3] == [
         f"wrote {out} (json, anonymised)",

@@ -17,6 +17,7 @@ from plrdesk.forms.problems import FormErrors
 from plrdesk.forms.schema import FormDefinition, Item, ItemType
 from plrdesk.forms.xlsform import ConversionResult, convert_file
 from plrdesk.forms.xlsform_expressions import Untranslatable, translate
+from plrdesk.storage.files import write_atomically
 from tests.conftest import CliResult
 
 Cli = Callable[..., CliResult]
@@ -24,6 +25,10 @@ Rows = Sequence[Any]  # rows of cells, header first
 
 HEADER = ["type", "name", "label"]
 YES_NO = [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]]
+
+
+def write_shareable(path: Path, data: bytes) -> None:
+    write_atomically(path, data, private=False)
 
 
 def workbook(
@@ -51,7 +56,7 @@ def convert(
 ) -> tuple[FormDefinition, ConversionResult]:
     xlsx = workbook(tmp_path / "survey.xlsx", survey, **sheets)
     out = tmp_path / "survey.yaml"
-    result = convert_file(xlsx, out, language=language)
+    result = convert_file(xlsx, out, language=language, write=write_shareable)
     return read_form(out).definition, result
 
 
@@ -343,7 +348,7 @@ def test_plain_label_is_used_without_language_columns(tmp_path: Path) -> None:
 def test_settings_give_id_title_and_version(tmp_path: Path) -> None:
     settings = [["form_title", "form_id", "version"], ["Household survey", "HH_Survey", 202401]]
     xlsx = workbook(tmp_path / "any name.xlsx", [HEADER, ["text", "q", "Q"]], settings=settings)
-    result = convert_file(xlsx, tmp_path / "hh-survey.yaml", language=None)
+    result = convert_file(xlsx, tmp_path / "hh-survey.yaml", language=None, write=write_shareable)
     loaded = read_form(tmp_path / "hh-survey.yaml")
     form = loaded.definition
     assert (form.id, form.title, form.version) == ("hh-survey", "Household survey", "202401")
@@ -363,7 +368,7 @@ def test_settings_give_id_title_and_version(tmp_path: Path) -> None:
 
 def test_defaults_without_settings_and_a_note_when_the_file_name_differs(tmp_path: Path) -> None:
     xlsx = workbook(tmp_path / "Youth_Voice.xlsx", [HEADER, ["text", "q", "Q"]])
-    result = convert_file(xlsx, tmp_path / "other.yaml", language=None)
+    result = convert_file(xlsx, tmp_path / "other.yaml", language=None, write=write_shareable)
     form = read_form(tmp_path / "other.yaml").definition
     assert (form.id, form.title, form.version) == ("youth-voice", "youth-voice", "1")
     assert result.not_converted == [

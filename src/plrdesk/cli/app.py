@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import os
 import sys
@@ -53,7 +54,7 @@ def run(argv: list[str]) -> int:
         if command == "open":
             if not args.file.exists():
                 raise CliError(Exit.NOT_A_STUDY, f"{args.file}: no such file")
-            return _desktop(args.file)
+            return _desktop(args.file, _given_passphrase(args))
         if command == "forms":
             command = f"forms {args.forms_command}"
         return handler(command)(args)
@@ -72,11 +73,21 @@ def run(argv: list[str]) -> int:
         return _fail(args.debug, code, message)
 
 
-def _desktop(path: Path | None) -> int:
+def _desktop(path: Path | None, passphrase: str | None = None) -> int:
     """Start the desktop app (the only place the command line reaches for Qt)."""
     from plrdesk.ui.app import run_app
 
-    return run_app(path)
+    return run_app(path) if passphrase is None else run_app(path, passphrase)
+
+
+def _given_passphrase(args: argparse.Namespace) -> str | None:
+    """`open FILE` takes --passphrase-file or PLRDESK_PASSPHRASE as every command does;
+    without either, the app asks in its own dialog."""
+    from plrdesk.cli import passphrase as pp
+
+    if args.passphrase_file is None and not os.environ.get(pp.ENV_PASSPHRASE):
+        return None
+    return pp.existing(args.passphrase_file, str(args.file))
 
 
 def _fail(debug: bool, code: Exit, message: str) -> int:

@@ -10,6 +10,7 @@ class Exit(IntEnum):
     WRONG_PASSPHRASE = 3
     NOT_A_STUDY = 4
     INVALID_INPUT = 5
+    BUSY = 6  # another plrdesk (the app, or a command) is writing the study
 
 
 class CliError(Exception):

@@ -14,8 +14,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from plrdesk.cli.exit_codes import CliError, Exit
-from plrdesk.cli.study_commands import opened, say, shipped_forms
+from plrdesk.cli.output import say, warn
+from plrdesk.cli.study_commands import opened, refuse_output, shipped_forms
 from plrdesk.export.redaction import Anonymiser
+from plrdesk.storage.errors import ReadOnlyLocation, StudyBusy
+from plrdesk.storage.study_lock import COMMAND, StudyLock
 
 ENGINE = "plrdesk.anonymise.engine"
 
@@ -52,18 +55,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     out: Path = args.output
     if not out.parent.is_dir():
         raise CliError(Exit.USAGE, f"{out.parent}: no such folder for the output")
+    refuse_output(out, args)
     with opened(args) as study:
         with study.transaction() as db:
             bundle = build_summary(db, shipped_forms(), study_anonymiser(db), suppress_below=below)
         write_export(bundle, args.format, out)
-        with study.transaction() as db:
-            audit.record(
-                db,
-                "export",
-                format=args.format,
-                redactions=sum(bundle.redaction_counts.values()),
-                needs_review=len(bundle.review),
-            )
+        try:  # the audit line is the only write: it waits for the app to let the study go
+            with StudyLock.acquire(args.file, COMMAND), study.transaction() as db:
+                audit.record(
+                    db,
+                    "export",
+                    format=args.format,
+                    redactions=sum(bundle.redaction_counts.values()),
+                    needs_review=len(bundle.review),
+                )
+        except (StudyBusy, ReadOnlyLocation) as busy:
+            warn(f"the export was not recorded in the study's audit log: {busy}")
     say(f"wrote {out} ({args.format}, anonymised)")
     for line in report_lines(bundle, args.format):
         say(line)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from plrdesk import shipped
 from plrdesk.cli.exit_codes import CliError, Exit
-from plrdesk.cli.study_commands import opened, say, warn
-from plrdesk.forms.catalog import FormCatalog, shipped_catalog
+from plrdesk.cli.output import say, warn
+from plrdesk.cli.study_commands import opened
+from plrdesk.forms.catalog import FormCatalog, usable_catalog
 from plrdesk.forms.loader import LoadedForm, read_form
 from plrdesk.forms.problems import FormErrors, Problem
 
@@ -67,13 +68,31 @@ def _drift_problems(args: argparse.Namespace, catalog: FormCatalog) -> list[Prob
     return problems
 
 
-def find_form(reference: str) -> LoadedForm:
+def usable_forms() -> FormCatalog:
+    """The forms folder without its broken files, each named on a warning line.
+
+    A file someone dropped into the folder must not stop the researcher printing or
+    reading the forms that are fine; `forms check` still fails on it.
+    """
+    catalog = usable_catalog(shipped.forms_dir())
+    for problems in catalog.left_out().values():
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        warn(f"warning: {problems[0]}{more}; the file was left out")
+    return catalog
+
+
+def find_form(reference: str, catalog: FormCatalog | None = None) -> LoadedForm:
     """A form by path (`forms/x.yaml`) or by id (its newest version in forms/)."""
     path = Path(reference)
     if path.suffix in {".yaml", ".yml"} or path.exists():
         return read_form(path)
-    loaded = shipped_catalog(shipped.forms_dir()).loaded(reference)
+    if catalog is None:
+        catalog = usable_forms()
+    loaded = catalog.loaded(reference)
     if loaded is None:
+        broken = [p for p in catalog.skipped if Path(p.file).stem == reference]
+        if broken:  # the form asked for is the broken one: its own problems, exit 5
+            raise FormErrors(broken)
         raise CliError(Exit.USAGE, f"no form {reference!r} in {shipped.forms_dir()}")
     return loaded
 
@@ -98,7 +117,8 @@ def cmd_forms_readability(args: argparse.Namespace) -> int:
 def cmd_forms_print(args: argparse.Namespace) -> int:
     from plrdesk.printing.form_pdf import print_form
 
-    loaded = find_form(args.form)
+    catalog = usable_forms()
+    loaded = find_form(args.form, catalog)
     args.file = args.study
     with opened(args) as study, study.transaction() as db:
         pages = print_form(
@@ -107,7 +127,7 @@ def cmd_forms_print(args: argparse.Namespace) -> int:
             args.output,
             large_print=args.large_print,
             participant_ref=args.participant,
-            shipped=shipped_catalog(shipped.forms_dir()),
+            shipped=catalog,
         )
     say(f"wrote {args.output} ({pages} page{'s' if pages != 1 else ''})")
     return Exit.OK
@@ -117,7 +137,9 @@ def cmd_forms_import_xlsform(args: argparse.Namespace) -> int:
     from plrdesk.forms.xlsform import convert_file
 
     try:
-        result = convert_file(args.xlsx, args.output, language=args.language)
+        result = convert_file(
+            args.xlsx, args.output, language=args.language, write=_write_shareable
+        )
     except FormErrors as exc:
         for problem in exc.problems:  # every problem, each on its own line
             warn(str(problem))
@@ -126,3 +148,10 @@ def cmd_forms_import_xlsform(args: argparse.Namespace) -> int:
         say(f"not converted: {note}")
     say(f"wrote {args.output}: {result.items} item(s), {len(result.not_converted)} not converted")
     return Exit.OK
+
+
+def _write_shareable(path: Path, data: bytes) -> None:
+    """A converted form holds no participant data: the user's umask applies."""
+    from plrdesk.storage.files import write_atomically
+
+    write_atomically(path, data, private=False)

@@ -12,8 +12,8 @@ import argparse
 from plrdesk.cli import passphrase as pp
 from plrdesk.cli.exit_codes import CliError, Exit
 from plrdesk.services.study_info import summarise
-from plrdesk.storage import cipher
 from plrdesk.storage.errors import NotAStudyFile
+from plrdesk.storage.opening import connect_existing
 from plrdesk.storage.schema_version import HEAD
 
 
@@ -24,7 +24,14 @@ def cmd_info(args: argparse.Namespace) -> int:
     secret = pp.existing(args.passphrase_file, str(path))
     import sqlcipher3
 
-    conn = cipher.connect(path, secret, must_exist=True)
+    from plrdesk.cli.output import warn
+
+    conn, set_aside, _ = connect_existing(path, secret, writer=False)
+    if set_aside is not None:
+        warn(
+            f"{path.name}-wal was not written by this study (a copy from elsewhere?);"
+            f" moved it to {set_aside} and opened the study as it was"
+        )
     try:
         current = _revision(conn, path) == HEAD
         lines = summarise(conn, path) if current else None

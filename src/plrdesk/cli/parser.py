@@ -8,7 +8,8 @@ from pathlib import Path
 from plrdesk import __version__
 
 EPILOG = """\
-passphrases: --passphrase-file FILE (first line), or PLRDESK_PASSPHRASE, or a hidden prompt.
+passphrases: --passphrase-file FILE (the whole file, less one final newline), or
+PLRDESK_PASSPHRASE, or a hidden prompt.
 A new passphrase comes from PLRDESK_NEW_PASSPHRASE (passwd) or the prompt, asked twice.
 
 exit codes: 0 ok, 1 other failure, 2 usage, 3 wrong passphrase,

@@ -19,13 +19,21 @@ ENV_NEW_PASSPHRASE = "PLRDESK_NEW_PASSPHRASE"
 
 
 def _from_file(path: Path) -> str:
+    """The whole file less one final newline: every other character, even those that
+    str.splitlines would break at (U+2028, \\r, \\f ...), is part of the passphrase."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()  # not read_text: it turns \r and \r\n into \n
     except OSError as exc:
         raise CliError(
             Exit.USAGE, f"{path}: cannot read the passphrase file ({exc.strerror})"
         ) from None
-    passphrase = text.splitlines()[0] if text else ""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CliError(Exit.USAGE, f"{path}: the passphrase file is not UTF-8 text") from None
+    if "\0" in text:  # the key pragma cannot carry one, and no prompt could type it
+        raise CliError(Exit.USAGE, f"{path}: the passphrase file holds a NUL character")
+    passphrase = text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
     if not passphrase:
         raise CliError(Exit.USAGE, f"{path}: the passphrase file is empty")
     return passphrase

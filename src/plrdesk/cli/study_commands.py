@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,21 +17,16 @@ import sqlcipher3
 from plrdesk import shipped
 from plrdesk.cli import passphrase as pp
 from plrdesk.cli.exit_codes import CliError, Exit
+from plrdesk.cli.output import say, warn
 from plrdesk.interchange.errors import InvalidDocument
-from plrdesk.storage.creation import create_study, partial_path
+from plrdesk.storage import driver_errors, files, study_lock
+from plrdesk.storage.creation import create_study
 from plrdesk.storage.study_file import StudyFile
+from plrdesk.storage.study_lock import StudyLock
 
 if TYPE_CHECKING:
     from plrdesk.forms.catalog import FormCatalog
     from plrdesk.services.changes import Changes
-
-
-def say(message: str) -> None:
-    print(message)  # noqa: T201 - command output
-
-
-def warn(message: str) -> None:
-    print(f"plrdesk: {message}", file=sys.stderr)  # noqa: T201 - command output
 
 
 def shipped_forms() -> FormCatalog:
@@ -43,20 +36,38 @@ def shipped_forms() -> FormCatalog:
 
 
 @contextmanager
-def opened(args: argparse.Namespace) -> Iterator[StudyFile]:
+def opened(args: argparse.Namespace, *, write: bool = False) -> Iterator[StudyFile]:
+    """The command's study, open to read (others may be writing it) or to write (holding
+    the study lock: a command waits a few seconds for another command, never for the app).
+    """
     path: Path = args.file
     if not path.exists():
         raise CliError(Exit.NOT_A_STUDY, f"{path}: no such file")
     secret = pp.existing(args.passphrase_file, str(path))
-    with StudyFile.open(path, secret) as study:
+    lock = StudyLock.acquire(path, study_lock.COMMAND) if write else None
+    with StudyFile.open(path, secret, lock=lock) as study:
+        if study.wal_set_aside is not None:
+            warn(
+                f"{path.name}-wal was not written by this study (a copy from elsewhere?);"
+                f" moved it to {study.wal_set_aside} and opened the study as it was"
+            )
         try:
             yield study
         except (sqlcipher3.DatabaseError, sqlalchemy.exc.DatabaseError) as exc:
-            # A damaged page found after the open: say which file, not just what broke.
+            # Found after the open: say which file, and what it really is (full, locked...).
+            known = driver_errors.classify(exc, path)
+            if known is not None:
+                raise known from exc
             reason = getattr(exc, "orig", exc)
             raise CliError(
                 Exit.NOT_A_STUDY, f"{path}: the file is damaged ({reason}); see docs/recovery.md"
             ) from exc
+
+
+def refuse_output(out: Path, args: argparse.Namespace) -> None:
+    """Before any work: an output may not be the command's study or one of its sidecars."""
+    study: Path | None = getattr(args, "file", None) or getattr(args, "study", None)
+    files.refuse_study_target(out, study=study)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -82,7 +93,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     text, source = _read_document(args.data)
     doc = parse_document(text, source)
     if args.file.exists():
-        with opened(args) as study, study.transaction() as db:
+        with opened(args, write=True) as study, study.transaction() as db:
             changes = import_document(
                 db, doc, merge=args.merge, source=source, forms=shipped_forms()
             )
@@ -107,13 +118,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         changes = imported[0]
     counts = ", ".join(f"{n} {table}" for table, n in changes.counts().items() if table != "study")
     say(f"imported into {args.file}: {counts or 'nothing new'}")
+    for notice in changes.notices:
+        say(notice)
     return Exit.OK
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    from plrdesk.services.study_dump import dump_document
+    from plrdesk.services.study_dump import UnwritableValue, dump_document, dump_text
 
     to_stdout = args.output == "-"
+    if not to_stdout:
+        refuse_output(Path(args.output), args)
     if not args.yes:
         if not sys.stdin.isatty():
             raise CliError(
@@ -123,27 +138,25 @@ def cmd_dump(args: argparse.Namespace) -> int:
         answer = input("A dump holds names and notes in plain text, unencrypted. Go on? [y/N] ")
         if answer.strip().lower() not in {"y", "yes"}:
             raise CliError(Exit.FAILURE, "dump cancelled; nothing was written")
-    with opened(args) as study, study.transaction() as db:
-        document = dump_document(db)
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    if to_stdout:
-        sys.stdout.write(text)
-        return Exit.OK
-    out = Path(args.output)
-    partial = partial_path(out)
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    with opened(args) as study:
+        with study.transaction() as db:
+            document = dump_document(db)
+        try:
+            text = dump_text(document)
+        except UnwritableValue as exc:
+            raise CliError(Exit.FAILURE, f"{args.file}: {exc}") from None
+        if to_stdout:
+            sys.stdout.write(text)
+            return Exit.OK
+        out = Path(args.output)
+        # Written while the study is open, so the guard also knows it by its inode.
+        files.write_atomically(out, text.encode("utf-8"), private=True, study=args.file)
     say(f"wrote {out} (plain text: keep it safe, delete it when done)")
     return Exit.OK
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    with opened(args) as study:
+    with opened(args, write=True) as study:
         secret = pp.new(None, allow_weak=args.allow_weak, env=pp.ENV_NEW_PASSPHRASE)
         study.rekey(secret)
     say(f"changed the passphrase of {args.file}; the old one no longer opens it")
@@ -153,8 +166,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from plrdesk.storage.backups import backup_to
 
-    if args.dest.exists() and args.dest.resolve() == args.file.resolve():
-        raise CliError(Exit.USAGE, f"{args.dest}: a backup cannot overwrite the study itself")
+    files.refuse_study_target(args.dest, study=args.file, backup=True)
     if args.dest.exists() and not args.overwrite:
         raise CliError(
             Exit.USAGE, f"{args.dest}: a file already exists there; use --overwrite to replace it"
@@ -181,7 +193,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_withdraw(args: argparse.Namespace) -> int:
     from plrdesk.services.withdrawal import UnknownParticipant, withdraw_participant
 
-    with opened(args) as study:
+    with opened(args, write=True) as study:
         try:
             with study.transaction() as db:
                 result = withdraw_participant(

@@ -4,13 +4,12 @@ failed export never leaves half a file where the last good one was)."""
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from plrdesk.export.model import ExportBundle
-from plrdesk.storage.creation import partial_path
+from plrdesk.storage.files import write_atomically
 
 Renderer = Callable[[ExportBundle, BinaryIO], None]
 
@@ -34,16 +33,6 @@ def renderer(fmt: str) -> Renderer:
 
 
 def write_export(bundle: ExportBundle, fmt: str, path: Path) -> None:
-    """Render `bundle` as `fmt` into `path`, atomically. The file is anonymised, so it is
-    readable by others like any document (0644 before the umask)."""
+    """Render `bundle` as `fmt` into `path`, atomically, owner-only (storage.files says why)."""
     render = renderer(fmt)
-    partial = partial_path(path)
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        with os.fdopen(fd, "wb") as out:
-            render(bundle, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_atomically(path, lambda out: render(bundle, out), private=True)

@@ -23,22 +23,37 @@ def version_key(version: str) -> tuple[int, ...] | tuple[float, str]:
 @dataclass
 class FormCatalog:
     forms: dict[tuple[str, str], LoadedForm] = field(default_factory=dict)
+    skipped: list[Problem] = field(default_factory=list)
+    """Problems of the files left out (`leave_out_broken`), sorted; empty otherwise."""
 
     @classmethod
-    def from_files(cls, paths: Iterable[Path], *, review_language: bool = True) -> FormCatalog:
-        """Load every file; raise FormErrors with all problems across all files."""
+    def from_files(
+        cls, paths: Iterable[Path], *, review_language: bool = True, leave_out_broken: bool = False
+    ) -> FormCatalog:
+        """Load every file; raise FormErrors with all problems across all files.
+
+        With `leave_out_broken`, keep the files that load instead, and put the problems of
+        those that do not in `skipped`.
+        """
         catalog = cls()
-        problems: list[Problem] = []
         for path in paths:
             try:
                 loaded = read_form(path, review_language=review_language)
             except FormErrors as exc:
-                problems += exc.problems
+                catalog.skipped += exc.problems
                 continue
-            problems += catalog._add(loaded, path)
-        if problems:
-            raise FormErrors(sorted(problems))
+            catalog.skipped += catalog._add(loaded, path)
+        catalog.skipped.sort()
+        if catalog.skipped and not leave_out_broken:
+            raise FormErrors(catalog.skipped)
         return catalog
+
+    def left_out(self) -> dict[str, list[Problem]]:
+        """The files left out (see `skipped`), each with its problems, in file order."""
+        files: dict[str, list[Problem]] = {}
+        for problem in self.skipped:
+            files.setdefault(problem.file, []).append(problem)
+        return files
 
     def _add(self, loaded: LoadedForm, path: Path | None) -> list[Problem]:
         form = loaded.definition
@@ -108,5 +123,20 @@ class FormCatalog:
 
 
 def shipped_catalog(folder: Path, *, review_language: bool = False) -> FormCatalog:
-    """The forms in `folder` for use (no plain-language review unless asked)."""
+    """The forms in `folder` for use (no plain-language review unless asked).
+
+    Strict: one broken file raises FormErrors. Commands that put data into a study
+    (import, demo) or read every form (export) stop there, naming the file.
+    """
     return FormCatalog.from_files(sorted(folder.glob("*.yaml")), review_language=review_language)
+
+
+def usable_catalog(folder: Path) -> FormCatalog:
+    """The forms in `folder` that load, leaving out each broken file (listed in `skipped`).
+
+    For the app and for printing or reading one form: a file someone dropped into the
+    folder must not stop the researcher using the forms that are fine. The caller says
+    which files were left out.
+    """
+    files = sorted(folder.glob("*.yaml"))
+    return FormCatalog.from_files(files, review_language=False, leave_out_broken=True)

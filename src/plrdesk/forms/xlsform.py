@@ -54,9 +54,7 @@ code in brackets, if any.
 from __future__ import annotations
 
 import errno
-import os
-import shutil
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,8 +86,14 @@ class ConversionResult:
     not_converted: list[str]  # e.g. "survey row 7: type 'geopoint' has no equivalent; ..."
 
 
-def convert_file(xlsx: Path, output: Path, *, language: str | None) -> ConversionResult:
-    """Convert the XLSForm `xlsx` and write the form definition to `output` (atomically).
+Write = Callable[[Path, bytes], None]
+
+
+def convert_file(
+    xlsx: Path, output: Path, *, language: str | None, write: Write
+) -> ConversionResult:
+    """Convert the XLSForm `xlsx` and hand the form definition to `write(output, data)`
+    (the caller's atomic, guarded write: forms/ does no file I/O of its own).
 
     Raises FormErrors, and writes nothing, when the workbook cannot be converted."""
     where = str(xlsx)
@@ -129,7 +133,7 @@ def convert_file(xlsx: Path, output: Path, *, language: str | None) -> Conversio
                 for problem in exc.problems
             ]
         ) from None
-    _write_atomically(output, text)
+    write(output, text.encode("utf-8"))
     return ConversionResult(items, notes.texts())
 
 
@@ -184,22 +188,3 @@ def _form(
     )
     form["sections"] = sections
     return form
-
-
-def _write_atomically(output: Path, text: str) -> None:
-    """Write to a temporary file beside `output`, then rename it over `output` (keeping
-    the permissions of a file it replaces)."""
-    handle, temporary = tempfile.mkstemp(
-        dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if output.is_file():
-            shutil.copymode(output, temporary)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -2,6 +2,13 @@
 
 A `ref` may point at a record in the same file or one the study already holds (adding
 notes to an existing study). Each fault names its JSON path.
+
+Duplicates that would break a unique constraint are caught here, before any write, so a
+faulty file is reported as the file's fault (exit 5, with its path) and never looks like a
+damaged study. A list that repeats a member, guardian or identifier is refused within one
+file (it is a slip, and in a new session it cannot be stored); repeating under --merge what
+the study already holds is not a fault: members are united, guardians replaced and
+identifiers matched by text, so it changes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ class KnownRecords:
     sessions: dict[str, set[str]] = field(default_factory=dict)  # ref -> participant refs
     entries: dict[str, str | None] = field(default_factory=dict)  # ref -> text
     themes: dict[str, str | None] = field(default_factory=dict)  # ref -> parent ref
+    entry_sessions: dict[str, str] = field(default_factory=dict)  # entry ref -> session ref
+    # consent ref -> (who signed, on whose behalf), in the study's order
+    consent_people: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 class FormLookup(Protocol):
@@ -71,10 +81,10 @@ def check(
     unique((s.ref for s in doc.sessions), "sessions", known.sessions, "session")
     unique((t.ref for t in doc.themes), "themes", known.themes, "theme")
     entry_refs = [
-        (i, j, e.ref) for i, s in enumerate(doc.sessions) for j, e in enumerate(s.entries)
+        (i, j, e.ref, s.ref) for i, s in enumerate(doc.sessions) for j, e in enumerate(s.entries)
     ]
     seen_entries: set[str] = set()
-    for i, j, ref in entry_refs:
+    for i, j, ref, session_ref in entry_refs:
         if ref in seen_entries:
             fail(f"sessions[{i}].entries[{j}].ref", f"ref {ref!r} is used twice")
         if ref in known.entries and not merge:
@@ -82,10 +92,29 @@ def check(
                 f"sessions[{i}].entries[{j}].ref",
                 f"the study already has entry {ref!r} (use --merge to update it)",
             )
+        stored_in = known.entry_sessions.get(ref, session_ref)
+        if stored_in != session_ref:
+            # A new session would insert a second row with this ref, an existing one would
+            # update an entry it does not hold: say so instead.
+            fail(
+                f"sessions[{i}].entries[{j}].ref",
+                f"entry {ref!r} belongs to session {stored_in!r};"
+                f" an import cannot move it to {session_ref!r}",
+            )
         seen_entries.add(ref)
+
+    texts_seen: dict[str, int] = {}
+    for i, identifier in enumerate(doc.identifiers):
+        first = texts_seen.setdefault(identifier.text, i)
+        if first != i:  # the message names where, never the identifying text itself
+            fail(
+                f"identifiers[{i}].text",
+                f"the same text as identifiers[{first}] (list it once, with all its aliases)",
+            )
 
     kinds = dict(known.participants) | {p.ref: p.kind for p in doc.participants}
     for i, p in enumerate(doc.participants):
+        guardians: set[str] = set()
         for j, guardian in enumerate(p.guardians):
             if guardian not in kinds:
                 fail(f"participants[{i}].guardians[{j}]", f"no participant {guardian!r}")
@@ -94,6 +123,11 @@ def check(
                     f"participants[{i}].guardians[{j}]",
                     "a participant cannot be their own guardian",
                 )
+            if guardian in guardians:
+                fail(f"participants[{i}].guardians[{j}]", f"guardian {guardian!r} is listed twice")
+            guardians.add(guardian)
+
+    _check_kind_changes(doc, known, fail)
 
     for i, c in enumerate(doc.consents):
         if c.participant not in kinds:
@@ -107,9 +141,13 @@ def check(
     texts = dict(known.entries)
     for i, s in enumerate(doc.sessions):
         members = set(known.sessions.get(s.ref, set())) | set(s.participants)
+        listed: set[str] = set()
         for j, ref in enumerate(s.participants):
             if ref not in kinds:
                 fail(f"sessions[{i}].participants[{j}]", f"no participant {ref!r}")
+            if ref in listed:
+                fail(f"sessions[{i}].participants[{j}]", f"participant {ref!r} is listed twice")
+            listed.add(ref)
         for j, e in enumerate(s.entries):
             if e.speaker is not None and e.speaker not in members:
                 fail(
@@ -148,6 +186,39 @@ def check(
                     f"{coding.end} is past the end of entry {coding.entry!r}"
                     f" ({len(text)} characters)",
                 )
+
+
+def _check_kind_changes(
+    doc: StudyDocument, known: KnownRecords, fail: Callable[[str, str], None]
+) -> None:
+    """Refuse to turn a stored child into another kind while any consent speaks for them.
+
+    A child holds a permission only when a guardian's consent on their behalf and their own
+    assent both grant it; as anyone else their own consent alone would, so the assent's
+    "no"-wins reading and the guardian's consent would silently stop applying. A consent
+    speaks for the person it is on behalf of, or else for the one who gave it; the file's
+    consents replace the stored ones of the same ref (a merge may point one elsewhere).
+    """
+    subjects = {ref: behalf or giver for ref, (giver, behalf) in known.consent_people.items()}
+    subjects |= {c.ref: c.on_behalf_of or c.participant for c in doc.consents}
+    for i, p in enumerate(doc.participants):
+        if (
+            known.participants.get(p.ref) != ParticipantKind.CHILD
+            or p.kind == ParticipantKind.CHILD
+        ):
+            continue
+        speaking = [ref for ref, subject in subjects.items() if subject == p.ref]
+        if speaking:
+            which = (
+                f"consents {', '.join(speaking)} speak"
+                if len(speaking) > 1
+                else f"consent {speaking[0]} speaks"
+            )
+            fail(
+                f"participants[{i}].kind",
+                f"{p.ref!r} is a child and {which} for them as a child;"
+                f" their kind cannot become {p.kind.value!r} while a consent speaks for them",
+            )
 
 
 def _check_forms(doc: StudyDocument, forms: FormLookup, fail: Callable[[str, str], None]) -> None:

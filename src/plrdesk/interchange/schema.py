@@ -6,37 +6,130 @@ by `references.check`, which knows what the study already holds.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
-from typing import Annotated, Any, Literal
+import math
+from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
-    NonNegativeInt,
-    StrictBool,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
+    PlainValidator,
     model_validator,
 )
+from pydantic import Strict as StrictMode
 
 from plrdesk.domain.kinds import CallOutcome, ConsentMethod, ParticipantKind, SessionKind
 
+# SQLite stores whole numbers in 64 bits; a larger one would fail at the insert.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _fits(value: int) -> int:
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError(
+            f"out of range: a study holds whole numbers from {INT64_MIN} to {INT64_MAX}"
+        )
+    return value
+
+
+def _iso_text(example: str, *, date_only: bool = False) -> BeforeValidator:
+    # Without this, pydantic reads 0, "0" or "1227607200" as a Unix time. The check is cheap
+    # (it runs for every entry); the parser after it refuses what is not a date or time.
+    def check(value: object) -> object:
+        if (
+            isinstance(value, str)
+            and value[4:5] == "-"
+            and (not date_only or len(value) == len(example))
+        ):
+            return value
+        raise ValueError(f'Input should be text in ISO 8601, such as "{example}"')
+
+    return BeforeValidator(check)
+
+
+def _base64(value: str) -> str:
+    if not value:
+        raise ValueError("empty: give the image or document, or leave the key out")
+    try:
+        base64.b64decode(value, validate=True)
+    except binascii.Error as exc:
+        raise ValueError(f"not valid base64 ({exc})") from None
+    return value
+
+
+Scalar = bool | int | float | str
+
+
+def _scalar(value: object) -> Scalar:
+    # One check instead of a union: a union reports its first member's complaint ("should
+    # be a valid boolean") for an integer that is merely too large.
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return _fits(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("out of range: too large for a number (it reads as infinity)")
+        return value
+    raise ValueError("Input should be text, a number, or true or false")
+
+
+def _answer(value: object) -> Answer:
+    if value is None:
+        return None
+    if isinstance(value, list):  # the choices of a multi-choice item
+        if not all(isinstance(choice, str) for choice in value):
+            raise ValueError("a list of choices should hold only text")
+        return value
+    if isinstance(value, dict):  # counts per option of a show-of-hands item
+        for count in value.values():
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise ValueError("the counts of a show of hands should be whole numbers, 0 or more")
+            _fits(count)
+        return value
+    return _scalar(value)
+
+
+def _version(value: object) -> object:
+    if type(value) is not int:  # a Literal[1] alone takes true and 1.0 as 1
+        raise ValueError("Input should be 1")
+    return value
+
+
 Ref = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S+$")]
 NonEmpty = Annotated[str, Field(min_length=1)]
-AttributeValue = StrictBool | StrictInt | StrictFloat | StrictStr
-AnswerValue = Any  # a form item's answer: bool, text, number, list of choices
+Count = Annotated[int, Field(ge=0), AfterValidator(_fits)]
+AttributeValue = Annotated[Scalar, PlainValidator(_scalar)]
+Answer = Scalar | list[str] | dict[str, int] | None
+AnswerValue = Annotated[Answer, PlainValidator(_answer)]
+Base64 = Annotated[str, AfterValidator(_base64)]
+# Strict mode wants enum members and date objects; the JSON holds their text.
+IsoDate = Annotated[dt.date, StrictMode(False), _iso_text("2008-11-20", date_only=True)]
+IsoTime = Annotated[AwareDatetime, StrictMode(False), _iso_text("2008-11-25T10:00:00Z")]
+PersonKind = Annotated[ParticipantKind, StrictMode(False)]
+Method = Annotated[ConsentMethod, StrictMode(False)]
+SessionType = Annotated[SessionKind, StrictMode(False)]
+Outcome = Annotated[CallOutcome, StrictMode(False)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a value of the wrong JSON type is refused, not converted ("verbatim": "yes",
+    # "minutes": "25"). The models validate json.loads output rather than using
+    # model_validate_json, which would read ISO dates and enum text by itself: the stdlib
+    # parse is needed anyway (duplicate keys, NaN) and lets a lone surrogate be named by
+    # its JSON path. So the date, time and enum fields above say how their text is read.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Endorsement(Strict):
     by: NonEmpty
-    on: dt.date | None = None
+    on: IsoDate | None = None
     notes: str | None = None
 
 
@@ -57,16 +150,13 @@ class IdentifierIn(Strict):
 
 class ParticipantIn(Strict):
     ref: Ref
-    kind: ParticipantKind
+    kind: PersonKind
     name: NonEmpty
     contact: str | None = None
     attributes: dict[NonEmpty, AttributeValue] = {}
     guardians: list[Ref] = []
-    withdrawn_on: dt.date | None = None
+    withdrawn_on: IsoDate | None = None
     withdrawal_reason: str | None = None
-
-
-Base64 = Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]*={0,2}$")]
 
 
 class SignatureIn(Strict):
@@ -89,25 +179,25 @@ class ConsentIn(Strict):
     on_behalf_of: Ref | None = None
     form: NonEmpty
     form_version: NonEmpty
-    method: ConsentMethod
-    given_on: dt.date
+    method: Method
+    given_on: IsoDate
     answers: dict[NonEmpty, AnswerValue] = {}
-    withdrawn_on: dt.date | None = None
+    withdrawn_on: IsoDate | None = None
     signature: SignatureIn | None = None  # extension
     second_signature: SignatureIn | None = None  # extension: e.g. the child beside the parent
     scan: ScanIn | None = None  # extension
-    confirmations: dict[NonEmpty, AwareDatetime] = {}  # extension: verbal, item -> when ticked
+    confirmations: dict[NonEmpty, IsoTime] = {}  # extension: verbal, item -> when ticked
     recorded_by: str | None = None  # extension
 
 
 class CallAttemptIn(Strict):
-    at: AwareDatetime
-    outcome: CallOutcome
-    minutes: NonNegativeInt | None = None
+    at: IsoTime
+    outcome: Outcome
+    minutes: Count | None = None
 
 
 class Safeguarding(Strict):
-    flagged_at: AwareDatetime
+    flagged_at: IsoTime
     action: NonEmpty
 
 
@@ -117,8 +207,8 @@ class EntryIn(Strict):
     speaker: Ref | None = None
     text: str | None = None
     verbatim: bool = False
-    show_of_hands: dict[NonEmpty, NonNegativeInt] | None = None
-    at: AwareDatetime | None = None
+    show_of_hands: dict[NonEmpty, Count] | None = None
+    at: IsoTime | None = None
     safeguarding: Safeguarding | None = None
     follow_up: bool = False  # extension: the text is a follow-up question the researcher asked
 
@@ -131,11 +221,11 @@ class EntryIn(Strict):
 
 class SessionIn(Strict):
     ref: Ref
-    kind: SessionKind
+    kind: SessionType
     guide: str | None = None
     participants: list[Ref] = []
-    started_at: AwareDatetime | None = None
-    ended_at: AwareDatetime | None = None
+    started_at: IsoTime | None = None
+    ended_at: IsoTime | None = None
     call_attempts: list[CallAttemptIn] = []
     entries: list[EntryIn] = []
 
@@ -151,8 +241,8 @@ class ThemeIn(Strict):
 class CodingIn(Strict):
     entry: Ref
     theme: Ref
-    start: NonNegativeInt | None = None
-    end: NonNegativeInt | None = None
+    start: Count | None = None
+    end: Count | None = None
     memo: str | None = None
     exemplar: bool = False  # extension: marked as usable as a quote
 
@@ -174,7 +264,7 @@ class KindExportSettings(Strict):
 
 class StudyDocument(Strict):
     format: Literal["plrdesk-study"]
-    version: Literal[1]
+    version: Annotated[Literal[1], BeforeValidator(_version)]
     study: StudyBlock | None = None
     identifiers: list[IdentifierIn] = []
     participants: list[ParticipantIn] = []
@@ -182,4 +272,4 @@ class StudyDocument(Strict):
     sessions: list[SessionIn] = []
     themes: list[ThemeIn] = []
     codings: list[CodingIn] = []
-    export_settings: dict[ParticipantKind, KindExportSettings] = {}  # extension
+    export_settings: dict[PersonKind, KindExportSettings] = {}  # extension

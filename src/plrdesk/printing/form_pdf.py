@@ -25,11 +25,8 @@ its owner only.
 
 from __future__ import annotations
 
-import errno
 import functools
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -48,6 +45,7 @@ from plrdesk.printing.items import Body
 from plrdesk.printing.styles import FONT, Look, look
 from plrdesk.printing.text import Record, StudyText
 from plrdesk.services.study_forms import catalog_for
+from plrdesk.storage.files import write_atomically
 
 
 class NoConsentRecorded(LookupError):
@@ -75,7 +73,7 @@ def print_form(
     data, pages = render_form(
         db, loaded, large_print=large_print, participant_ref=participant_ref, shipped=shipped
     )
-    _write_atomically(output, data, private=participant_ref is not None)
+    write_atomically(output, data, private=participant_ref is not None)
     return pages
 
 
@@ -150,29 +148,6 @@ def consent_wording(
             " whose wording is neither stored in the study nor in forms/"
         )
     return found
-
-
-def _write_atomically(output: Path, data: bytes, *, private: bool) -> None:
-    if output.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file name", str(output))
-    folder = output.parent
-    if not folder.is_dir():
-        raise FileNotFoundError(errno.ENOENT, "no such folder", str(folder))
-    handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".partial", dir=folder)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as written:  # mkstemp made it 0600: private until renamed
-            written.write(data)
-            written.flush()
-            os.fsync(written.fileno())
-        if not private:  # a blank form is not private: the usual permissions
-            umask = os.umask(0o022)
-            os.umask(umask)
-            temp.chmod(0o666 & ~umask)
-        os.replace(temp, output)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def _build(

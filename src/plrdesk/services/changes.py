@@ -8,11 +8,17 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Changes:
-    """Record ids touched by one operation, by table name, plus counts for reports."""
+    """Record ids touched by one operation, by table name, plus counts for reports.
+
+    `notices` are sentences for whoever ran the operation about what the counts would not
+    tell them (an import that dropped codings whose words its new text deleted). They name
+    refs and themes, never what a participant said, as they may reach a terminal or a log.
+    """
 
     added: dict[str, list[uuid.UUID]] = field(default_factory=dict)
     updated: dict[str, list[uuid.UUID]] = field(default_factory=dict)
     removed: dict[str, list[uuid.UUID]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
 
     def add(self, table: str, record_id: uuid.UUID) -> None:
         self.added.setdefault(table, []).append(record_id)
@@ -32,6 +38,7 @@ class Changes:
         ):
             for table, ids in theirs.items():
                 mine.setdefault(table, []).extend(ids)
+        self.notices.extend(other.notices)
 
     def counts(self) -> dict[str, int]:
         """Added plus updated records per table, for the one-line report."""

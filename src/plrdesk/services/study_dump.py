@@ -8,15 +8,52 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
+import math
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from plrdesk.domain import models as m
+from plrdesk.interchange.errors import Loc, json_path
 
 JsonObject = dict[str, Any]
+
+
+class UnwritableValue(ValueError):
+    """The study holds a value that JSON has no way to write (NaN or infinity)."""
+
+
+def dump_text(document: JsonObject) -> str:
+    """The text of a dump file: strict JSON, which `import` (and any JSON reader) accepts.
+
+    json.dumps would write NaN and Infinity, which are not JSON; a study imported before
+    import refused them may still hold one in an attribute or answer."""
+    try:
+        return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    except ValueError:
+        found = next(_non_finite(document, ()), None)
+        if found is None:
+            raise
+        where, value = found
+        raise UnwritableValue(
+            f"{where}: {json.dumps(value)} cannot be written as JSON;"
+            " change it in the study and dump again"
+        ) from None
+
+
+def _non_finite(value: Any, loc: Loc) -> Iterator[tuple[str, float]]:
+    if isinstance(value, float) and not math.isfinite(value):
+        yield json_path(loc), value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _non_finite(item, (*loc, i))
 
 
 def moment(value: dt.datetime) -> str:

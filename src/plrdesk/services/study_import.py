@@ -3,6 +3,12 @@
 The caller runs this inside one transaction; any error rolls the whole import back.
 Records are matched by `ref`; with `merge` an existing record is updated in place,
 otherwise a clash was already refused by `references.check`.
+
+A merge that replaces a coded entry's text moves its codings the way the editor's save
+does (`codings.save_entry_text`): each follows its words, and one whose every word is gone
+is dropped and named in the result's `notices`. The file's own codings are offsets into the
+file's text; one that names a stored coding by the span it had before the text changed is
+that coding (a dump edited by hand keeps the old offsets), not a second one.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from plrdesk.domain import models as m
 from plrdesk.domain.ids import new_id
@@ -30,7 +36,7 @@ from plrdesk.interchange.schema import (
     StudyDocument,
     ThemeIn,
 )
-from plrdesk.services import audit, study_forms
+from plrdesk.services import audit, codings, study_forms
 from plrdesk.services.changes import Changes
 from plrdesk.services.progress import NO_PROGRESS, Progress
 from plrdesk.storage.search import optimise_search_index
@@ -58,9 +64,26 @@ def known_records(db: Session) -> references.KnownRecords:
     known = references.KnownRecords()
     known.participants = {p.ref: p.kind for p in db.scalars(select(m.Participant))}  # type: ignore[misc]
     known.consents = set(db.scalars(select(m.Consent.ref)))
+    giver, behalf = aliased(m.Participant), aliased(m.Participant)
+    known.consent_people = {
+        ref: (giver_ref, behalf_ref)
+        for ref, giver_ref, behalf_ref in db.execute(
+            select(m.Consent.ref, giver.ref, behalf.ref)
+            .join(giver, m.Consent.participant_id == giver.id)
+            .outerjoin(behalf, m.Consent.on_behalf_of_id == behalf.id)
+            .order_by(m.Consent.position)
+        )
+    }
     for session in db.scalars(select(m.StudySession)):
         known.sessions[session.ref] = {p.ref for p in session.participants}
-    known.entries = {ref: text for ref, text in db.execute(select(m.Entry.ref, m.Entry.text))}
+    rows = db.execute(
+        select(m.Entry.ref, m.Entry.text, m.StudySession.ref).join(
+            m.StudySession, m.Entry.session_id == m.StudySession.id
+        )
+    )
+    for ref, text, session_ref in rows:
+        known.entries[ref] = text
+        known.entry_sessions[ref] = session_ref
     for theme in db.scalars(select(m.Theme)):
         known.themes[theme.ref] = theme.parent.ref if theme.parent else None
     return known
@@ -108,6 +131,10 @@ class _Writer:
         self._touched: list[tuple[str, str, _HasId]] = []
         self._bulk_added: list[tuple[str, uuid.UUID]] = []
         self.positions = _Positions(db)
+        # What replacing entries' texts did to their codings: which moved or went, and, by
+        # (entry, theme, span before), the stored coding a file coding may name (None: gone).
+        self._followed = Changes()
+        self._spans_before: dict[tuple[uuid.UUID, uuid.UUID, int, int], uuid.UUID | None] = {}
 
     def write(self, doc: StudyDocument, study: m.Study) -> Changes:
         if doc.study is not None:
@@ -132,7 +159,9 @@ class _Writer:
             (changes.add if what == "add" else changes.update)(table, row.id)
         for table, record_id in self._bulk_added:
             changes.add(table, record_id)
-        audit.record(self.db, "import", (), **changes.counts())
+        changes.merge(self._followed)
+        dropped = changes.removed.get("coding", [])
+        audit.record(self.db, "import", dropped, **changes.counts(), coding_dropped=len(dropped))
         return changes
 
     def _by_ref(self, model: type[Row], ref: str) -> Row | None:
@@ -277,8 +306,37 @@ class _Writer:
                 self._touched.append(("add", "entry", entry))
             else:
                 self._touched.append(("update", "entry", entry))
+                if entry.text != entry_in.text:
+                    self._follow_text(entry, entry_in.text)
             _fill_entry(entry, entry_in, people)
             entries[entry_in.ref] = _EntryRef(entry.id, entry.text, new=False)
+
+    def _follow_text(self, entry: m.Entry, text: str | None) -> None:
+        """Replace a stored entry's text, its codings following their words (or going)."""
+        spans = {
+            c.id: (c.theme, c.start, c.end)
+            for c in entry.codings
+            if c.start is not None and c.end is not None
+        }
+        saved = codings.save_entry_text(self.db, entry.id, text)
+        lost = {gone.record.id for gone in saved.lost}
+        moved, dropped = 0, []
+        for coding_id, (theme, start, end) in spans.items():
+            key = (entry.id, theme.id, start, end)
+            if coding_id in lost:
+                self._spans_before[key] = None
+                self._followed.remove("coding", coding_id)
+                dropped.append(
+                    f"{theme.ref} {theme.name}, characters {start}-{end} of the old text"
+                )
+                continue
+            self._spans_before[key] = coding_id
+            coding = self.db.get(m.Coding, coding_id)
+            if coding is not None and (coding.start, coding.end) != (start, end):
+                moved += 1
+                self._followed.update("coding", coding_id)
+        if moved or dropped:
+            self._followed.notices.append(_text_notice(entry.ref, moved, dropped))
 
     def _themes(self, items: list[ThemeIn]) -> dict[str, m.Theme]:
         rows = {t.ref: t for t in self.db.scalars(select(m.Theme))}
@@ -314,6 +372,13 @@ class _Writer:
                         entry_id=entry.id, theme_id=theme.id, start=item.start, end=item.end
                     )
                 ).first()
+                if same is None and item.start is not None and item.end is not None:
+                    key = (entry.id, theme.id, item.start, item.end)
+                    if key in self._spans_before:
+                        found = self._spans_before[key]
+                        if found is None:
+                            continue  # a coding the new text took the words of: it stays gone
+                        same = self.db.get(m.Coding, found)
                 if same is not None:
                     same.memo = item.memo
                     same.exemplar = item.exemplar
@@ -426,6 +491,23 @@ class _BulkRows:
             (m.CallAttempt, self.attempts),
             (m.Entry, self.entries),
         ]
+
+
+def _text_notice(entry_ref: str, moved: int, gone: list[str]) -> str:
+    """What a new text did to an entry's codings, naming themes and offsets, never words:
+    'entry E2: its new text moved 1 coding to follow its words and dropped 1 whose words
+    are gone (T2 Theme name, characters 0-24 of the old text)'."""
+
+    def count(n: int) -> str:
+        return "1 coding" if n == 1 else f"{n} codings"
+
+    done = []
+    if moved:
+        done.append(f"moved {count(moved)} to follow {'its' if moved == 1 else 'their'} words")
+    if gone:
+        what = str(len(gone)) if moved else count(len(gone))
+        done.append(f"dropped {what} whose words are gone ({'; '.join(gone)})")
+    return f"entry {entry_ref}: its new text {' and '.join(done)}"
 
 
 def _decode(data: str | None) -> bytes | None:

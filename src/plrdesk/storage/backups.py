@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from plrdesk.storage.errors import InvalidBackupTarget
+from plrdesk.storage import files, study_lock
+from plrdesk.storage.errors import StudyBusy
 
 if TYPE_CHECKING:
     from plrdesk.storage.study_file import StudyFile
@@ -23,12 +24,19 @@ KEEP_AUTOMATIC = 5
 
 
 def backup_to(study: StudyFile, dest: Path) -> Path:
-    """Write an encrypted copy of `study` to `dest`, atomically. Returns `dest`."""
+    """Write an encrypted copy of `study` to `dest`, atomically. Returns `dest`.
+
+    Refuses the study itself or its sidecars by any spelling, and a study another plrdesk
+    holds open (it would be replaced under that program's feet).
+    """
+    files.refuse_study_target(dest, study=study.path, backup=True)
+    holder = study_lock.holder(dest)
+    if holder is not None:
+        raise StudyBusy(holder.describe(dest))
     dest = dest.resolve()
-    if dest == study.path.resolve():
-        raise InvalidBackupTarget(f"{dest}: a backup cannot overwrite the study itself")
     partial = dest.with_name(f".{dest.name}.partial")
     partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     literal = "'" + str(partial).replace("'", "''") + "'"
     try:
         study.raw_execute(f"ATTACH DATABASE {literal} AS backup_target")
@@ -36,11 +44,11 @@ def backup_to(study: StudyFile, dest: Path) -> Path:
             study.raw_execute("SELECT sqlcipher_export('backup_target')")
         finally:
             study.raw_execute("DETACH DATABASE backup_target")
-        _fsync(partial)
-        os.replace(partial, dest)
-        _fsync(dest.parent)  # make the rename itself durable
+        files.fsync(partial)
+        files.move_into_place(partial, dest)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        for leftover in files.family(partial):
+            leftover.unlink(missing_ok=True)
         raise
     return dest
 
@@ -63,12 +71,3 @@ def automatic_backup(study: StudyFile, *, reason: str) -> Path:
     for old in automatic[:-KEEP_AUTOMATIC]:
         old.unlink()
     return target
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file, or a directory's entries, to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlcipher3
 
+from plrdesk.storage import driver_errors, pages
 from plrdesk.storage.errors import NotAStudyFile, NotSQLCipher, PragmaNotApplied, WrongPassphrase
 
 PAGE_SIZE = 4096
@@ -51,15 +53,21 @@ def sniff_existing(path: Path) -> None:
         raise NotAStudyFile(f"{path}: the file is damaged or not a plrdesk study (partial page)")
 
 
-def connect(path: Path, passphrase: str, *, must_exist: bool) -> Any:
+def connect(path: Path, passphrase: str, *, must_exist: bool, read_only: bool = False) -> Any:
     """A keyed, checked sqlcipher3 connection in autocommit mode (SQLAlchemy drives transactions).
 
-    Raises WrongPassphrase, NotAStudyFile or NotSQLCipher; never leaves a connection open
-    on failure.
+    `read_only` opens a study on a read-only disk or folder, where SQLite can make no
+    `-wal` or `-shm`: as immutable, which is true there, since nobody can write it.
+    Raises WrongPassphrase, NotAStudyFile, NotSQLCipher, DiskFull or ReadOnlyLocation;
+    never leaves a connection open on failure.
     """
     if must_exist:
         sniff_existing(path)
-    conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
+    if read_only:
+        target, uri = f"file:{quote(str(path.absolute()))}?immutable=1", True
+    else:
+        target, uri = str(path), False
+    conn = sqlcipher3.connect(target, uri=uri, check_same_thread=False, isolation_level=None)
     try:
         version = conn.execute("PRAGMA cipher_version").fetchone()
         if not version or not version[0]:
@@ -67,26 +75,49 @@ def connect(path: Path, passphrase: str, *, must_exist: bool) -> Any:
         # SQLCipher logs HMAC failures on stderr; the user gets our one-line message instead.
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = {quote_passphrase(passphrase)}")
+        # Wait for another process's brief locks (a reader's checkpoint) instead of failing.
+        conn.execute("PRAGMA busy_timeout = 5000")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:
-            if must_exist:
-                raise WrongPassphrase(f"{path}: wrong passphrase, or the file is damaged") from exc
-            raise
-        apply_safety_pragmas(conn)
+            raise _first_read_failure(exc, path, passphrase, must_exist=must_exist) from exc
+        apply_safety_pragmas(conn, path, read_only=read_only)
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def apply_safety_pragmas(conn: Any) -> None:
-    """Set WAL, synchronous=FULL, temp_store=MEMORY, foreign_keys and secure_delete; check each."""
+def _first_read_failure(
+    exc: sqlcipher3.DatabaseError, path: Path, passphrase: str, *, must_exist: bool
+) -> Exception:
+    """What a failed first read means: a full disk, a read-only folder, damage, or (only
+    when the first page does not verify under this passphrase) a wrong passphrase."""
+    known = driver_errors.classify(exc, path)
+    primary = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if known is not None and primary != driver_errors.SQLITE_NOTADB:
+        return known
+    if not must_exist:
+        unknown: Exception = exc
+        return unknown
+    if pages.first_page_verifies(path, passphrase):
+        return NotAStudyFile(f"{path}: the file is damaged ({exc}); see docs/recovery.md")
+    return WrongPassphrase(f"{path}: wrong passphrase, or the file is damaged")
+
+
+def apply_safety_pragmas(conn: Any, path: Path, *, read_only: bool = False) -> None:
+    """Set WAL, synchronous=FULL, temp_store=MEMORY, foreign_keys and secure_delete; check each.
+
+    An immutable (read-only) open has no journal at all, so its journal mode is not asked.
+    """
     for name, (statement, expected) in SAFETY_PRAGMAS.items():
+        if read_only and name == "journal_mode":
+            continue
         try:
             conn.execute(statement).fetchall()
             got = conn.execute(f"PRAGMA {name}").fetchone()[0]
         except sqlcipher3.DatabaseError as exc:
-            raise NotAStudyFile(f"the file is damaged ({exc})") from exc
+            known = driver_errors.classify(exc, path)
+            raise known or NotAStudyFile(f"the file is damaged ({exc})") from exc
         if got != expected:
             raise PragmaNotApplied(f"PRAGMA {name} is {got!r}, expected {expected!r}")

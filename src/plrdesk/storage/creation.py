@@ -7,12 +7,12 @@ half-made study at the target path.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from plrdesk.storage import files
 from plrdesk.storage.errors import StudyExists
 from plrdesk.storage.study_file import StudyFile
 
@@ -22,7 +22,7 @@ def partial_path(path: Path) -> Path:
 
 
 def remove_with_sidecars(path: Path) -> None:
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+    for candidate in files.family(path):
         candidate.unlink(missing_ok=True)
 
 
@@ -42,6 +42,6 @@ def create_study(
             if fill is not None:
                 with study.transaction() as db:
                     fill(db)
-        os.replace(partial, path)
+        files.move_into_place(partial, path)
     finally:
         remove_with_sidecars(partial)

@@ -25,5 +25,25 @@ class PragmaNotApplied(StudyFileError):
     """A safety setting (WAL, synchronous, secure_delete ...) did not take effect."""
 
 
-class InvalidBackupTarget(StudyFileError):
-    """A backup may not overwrite the study it copies."""
+class WouldOverwriteStudy(StudyFileError):
+    """An output path names a study file or one of its sidecars."""
+
+
+class StudyBusy(StudyFileError):
+    """Another plrdesk process holds the study's write lock (the app, or a command)."""
+
+
+class ReadOnlyLocation(StudyFileError):
+    """The study is on a read-only disk or in a read-only folder, and this needs to write."""
+
+
+class DiskFull(StudyFileError):
+    """No space left for the study's pages or its -wal; nothing was changed."""
+
+
+class StudyReplaced(StudyFileError):
+    """The study file was moved, replaced or changed by someone else while it was open."""
+
+
+class DatabaseRefused(StudyFileError):
+    """SQLite refused an operation (a constraint, say): the driver's reason, never the SQL."""

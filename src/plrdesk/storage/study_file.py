@@ -3,16 +3,22 @@
 Holding a single connection (StaticPool) means the key is derived once per open and no
 later operation pays for it again. SQLCipher has one writer anyway; the desktop app
 runs every operation on one database worker thread.
+
+Across processes, a study opened to be written holds its `study_lock.StudyLock`; one
+opened to be read takes none and leaves the closing checkpoint to the writer. While open,
+the study and its sidecars are `files.protected`: no output of this process lands there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy.exc
 import sqlcipher3
@@ -21,20 +27,52 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from plrdesk.domain.models import Study
-from plrdesk.storage import cipher, migrate
-from plrdesk.storage.errors import NotAStudyFile, StudyExists
+from plrdesk.storage import cipher, driver_errors, files, migrate, study_lock
+from plrdesk.storage.errors import NotAStudyFile, ReadOnlyLocation, StudyExists, StudyReplaced
+from plrdesk.storage.opening import connect_existing
 
 log = logging.getLogger(__name__)
 
 STUDY_SUFFIX = ".plr"
 
 
+class Identity(NamedTuple):
+    """What the study file on disk looked like after our own last change to it."""
+
+    device: int
+    inode: int
+    size: int
+    modified_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> Identity | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 class StudyFile:
     """An open, keyed study file. Close it (or use it as a context manager) to drop the key."""
 
-    def __init__(self, path: Path, raw_connection: Any) -> None:
+    def __init__(
+        self,
+        path: Path,
+        raw_connection: Any,
+        *,
+        lock: study_lock.StudyLock | None = None,
+        read_only: bool = False,
+    ) -> None:
         self.path = path
         self._raw = raw_connection
+        self.lock = lock
+        self.read_only = read_only
+        self.wal_set_aside: Path | None = None
+        """Where a `-wal` that was not this study's was moved on opening, to tell the user."""
+        self._guard = contextlib.ExitStack()
+        self._guard.enter_context(files.protected(path))
+        self._identity = Identity.of(path)
         self.engine: Engine = create_engine(
             "sqlite://",
             module=sqlcipher3,
@@ -55,6 +93,9 @@ class StudyFile:
             raise StudyExists(f"{path}: a file already exists there; choose another name")
         study: StudyFile | None = None
         try:
+            # Made here, empty and owner-only, so SQLite's file and the -wal and -shm it
+            # makes beside it (with the same mode) are private from the first byte.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             study = cls(path, cipher.connect(path, passphrase, must_exist=False))
             migrate.create_schema(study.engine)
             with study.transaction() as db:
@@ -62,47 +103,117 @@ class StudyFile:
         except BaseException:
             if study is not None:
                 study.close()
-            for leftover in (path, *_sidecars(path)):
+            for leftover in files.family(path):
                 leftover.unlink(missing_ok=True)
             raise
         log.info("created study file")
         return study
 
     @classmethod
-    def open(cls, path: Path, passphrase: str) -> StudyFile:
-        """Open an existing study, upgrading its schema (after an encrypted backup) if older."""
-        raw = cipher.connect(path, passphrase, must_exist=True)
-        study = cls(path, raw)
+    def open(
+        cls, path: Path, passphrase: str, *, lock: study_lock.StudyLock | None = None
+    ) -> StudyFile:
+        """Open an existing study, upgrading its schema (after an encrypted backup) if older.
+
+        With `lock` (held by the caller, handed over: closing releases it) the study is
+        open to be written; without, to be read while others may write.
+        """
+        try:
+            raw, set_aside, read_only = connect_existing(path, passphrase, writer=lock is not None)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        study = cls(path, raw, lock=lock, read_only=read_only)
+        study.wal_set_aside = set_aside
         try:
             state = migrate.schema_state(study.engine)
             if state == migrate.SchemaState.FOREIGN:
                 raise NotAStudyFile(f"{path}: an encrypted database, but not a plrdesk study")
             if state == migrate.SchemaState.OLDER:
-                from plrdesk.storage.backups import automatic_backup
-
-                automatic_backup(study, reason="before-upgrade")
-                migrate.upgrade(study.engine)
+                study._upgrade()
             elif state == migrate.SchemaState.NEWER:
                 raise NotAStudyFile(f"{path}: made by a newer plrdesk; update plrdesk to open it")
         except (sqlcipher3.DatabaseError, sqlalchemy.exc.DatabaseError) as exc:
             study.close()
             reason = getattr(exc, "orig", exc)  # the driver's own words, not SQLAlchemy's wrapper
-            raise NotAStudyFile(f"{path}: the file is damaged ({reason})") from exc
+            known = driver_errors.classify(exc, path)
+            raise known or NotAStudyFile(f"{path}: the file is damaged ({reason})") from exc
         except BaseException:
             study.close()
             raise
         return study
 
+    def _upgrade(self) -> None:
+        """Back up, then migrate; a reader takes the write lock for it (or is told who has it)."""
+        if self.read_only:
+            raise ReadOnlyLocation(
+                f"{self.path} was made by an older plrdesk and needs upgrading, but it is"
+                " on a read-only disk or folder; copy it somewhere writable first"
+            )
+        from plrdesk.storage.backups import automatic_backup
+
+        held = self.lock or study_lock.StudyLock.acquire(self.path, study_lock.COMMAND)
+        try:
+            automatic_backup(self, reason="before-upgrade")
+            migrate.upgrade(self.engine)
+        finally:
+            if self.lock is None:
+                held.release()
+
     def close(self) -> None:
-        """Checkpoint the WAL into the main file and drop the connection (and with it the key)."""
+        """Checkpoint the WAL into the main file (a writer, or a reader alone with it) and drop
+        the connection (and with it the key); then release the lock."""
         if self._raw is None:
             return
         try:
-            self._raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if self.lock is not None:
+                self._checkpoint()
+            elif not self.read_only:
+                with study_lock.unless_written(self.path) as alone:
+                    if alone:
+                        self._checkpoint()
         finally:
             self.engine.dispose()  # closes the one pooled connection, and with it the key
             self._raw.close()
             self._raw = None
+            self._guard.close()
+            if self.lock is not None:
+                self.lock.release()
+
+    def _checkpoint(self) -> None:
+        # A replaced file must not receive our pages: SQLite would write them into whatever
+        # inode it has open, and on close delete the -wal that now sits beside another file.
+        if self.replaced() is None:
+            with contextlib.suppress(Exception):  # a full disk: the WAL stays, and replays
+                self._raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- the file under us -----------------------------------------------------------------
+
+    def replaced(self) -> str | None:
+        """Why the file on disk is no longer the one we opened (moved, replaced, written by
+        someone else since our last change), or None when it still is."""
+        now = Identity.of(self.path)
+        then = self._identity
+        if then is None:
+            return None
+        if now is None:
+            return f"{self.path} was moved or deleted while it was open"
+        if (now.device, now.inode) != (then.device, then.inode):
+            return f"{self.path} was replaced by another file while it was open"
+        if (now.size, now.modified_ns) != (then.size, then.modified_ns):
+            return f"{self.path} was changed by another program while it was open"
+        return None
+
+    def check_unchanged(self) -> None:
+        """Raise StudyReplaced before a save would go into a file that is not ours any more."""
+        reason = self.replaced()
+        if reason is not None:
+            raise StudyReplaced(reason + "; nothing more was saved to it")
+
+    def note_own_changes(self) -> None:
+        """After our own commit (which may checkpoint and so change the file), remember it."""
+        self._identity = Identity.of(self.path)
 
     def __enter__(self) -> StudyFile:
         return self
@@ -117,11 +228,13 @@ class StudyFile:
         """One unit of work: commit on success, roll back on any error."""
         with self.sessions() as db, db.begin():
             yield db
+        self.note_own_changes()  # a commit may checkpoint, and so change the file itself
 
     def raw_execute(self, sql: str) -> list[tuple[Any, ...]]:
         """Run one statement on the raw connection outside any transaction (PRAGMA, VACUUM)."""
         assert self._raw is not None, "study is closed"
         rows: list[tuple[Any, ...]] = self._raw.execute(sql).fetchall()
+        self.note_own_changes()
         return rows
 
     def raw_connection(self) -> Any:
@@ -160,7 +273,3 @@ class StudyFile:
         """Rewrite the file without free pages, then empty the WAL so no old page survives."""
         self.raw_execute("VACUUM")
         self.raw_execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _sidecars(path: Path) -> tuple[Path, Path]:
-    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")

@@ -4,31 +4,77 @@ the controller. Called from the composition root (plrdesk.__main__)."""
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from plrdesk import shipped
-from plrdesk.forms.catalog import shipped_catalog
-from plrdesk.forms.problems import FormErrors
+from plrdesk.forms.catalog import FormCatalog, usable_catalog
 from plrdesk.ui.controller import AppController
 from plrdesk.ui.welcome import APP_NAME
 
 
-def run_app(open_path: Path | None = None) -> int:
+@dataclass
+class Started:
+    controller: AppController
+    left_out: QMessageBox | None
+    """The notice naming the form files that were left out, if any (shown, not modal)."""
+
+
+def run_app(open_path: Path | None = None, passphrase: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    started = start(app, open_path, passphrase)
+    app.aboutToQuit.connect(started.controller.shutdown)
+    return app.exec()
+
+
+def start(
+    app: QApplication, open_path: Path | None = None, passphrase: str | None = None
+) -> Started:
+    """Everything up to the event loop: the forms, the controller, the first window
+    (`open_path` opens a study, with `passphrase` if one was given, instead of the welcome).
+
+    A broken file in the forms folder is left out and named in one notice; the app still
+    starts with the other forms, so a file someone dropped there cannot lock the
+    researcher out of their study.
+    """
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    try:
-        forms = shipped_catalog(shipped.forms_dir())
-    except FormErrors as exc:
-        QMessageBox.critical(None, APP_NAME, f"A form in forms/ has a problem: {exc.problems[0]}")
-        return 5
+    folder = shipped.forms_dir()
+    forms = usable_catalog(folder)
     controller = AppController(app, forms)
     if open_path is not None:
-        controller.open_path(open_path)
+        controller.open_path(open_path, passphrase)
     else:
         controller.show_welcome()
-    app.aboutToQuit.connect(controller.shutdown)
-    return app.exec()
+    notice = None
+    if forms.skipped:
+        parent = controller.dialog or controller.welcome
+        notice = _left_out_notice(forms, folder, parent)
+    return Started(controller, notice)
+
+
+def _left_out_notice(forms: FormCatalog, folder: Path, parent: QWidget | None) -> QMessageBox:
+    files = forms.left_out()
+    lines = [
+        f"• {Path(file).name}, line {problems[0].line}: {problems[0].message}"
+        + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+        for file, problems in files.items()
+    ]
+    which = "This form file has" if len(files) == 1 else "These form files have"
+    text = (
+        f"{which} a problem and {'was' if len(files) == 1 else 'were'} left out:\n\n"
+        + "\n".join(lines)
+        + f"\n\nThe other forms work as usual. The files are in {folder}; fix or remove"
+        " them, then restart plrdesk. `plrdesk forms check` lists every problem."
+    )
+    # Not modal and not exec(): the window behind it stays usable, and start-up goes on.
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setObjectName("formsLeftOut")
+    box.setModal(False)
+    box.show()
+    return box

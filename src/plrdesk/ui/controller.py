@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageB
 
 from plrdesk import settings as app_settings
 from plrdesk.forms.catalog import FormCatalog
+from plrdesk.forms.problems import FormErrors
+from plrdesk.storage.backups import backup_to
 from plrdesk.storage.errors import StudyFileError, WrongPassphrase
 from plrdesk.storage.study_file import STUDY_SUFFIX, StudyFile
 from plrdesk.ui import opener
@@ -45,6 +47,8 @@ class AppController(QObject):
         self.dialog: PassphraseDialog | None = None
         self._pending: object = None  # keeps the background opener's signals alive
         self._path: Path | None = None
+        self._retry_work: OpenWork | None = None
+        self.replaced_box: QMessageBox | None = None
         self.idle = IdleLock(self.settings.auto_lock_minutes, self)
         self.idle.sig_idle.connect(self.lock)
         app.installEventFilter(self.idle)
@@ -96,13 +100,21 @@ class AppController(QObject):
             return
         self._ask(path, new=True, work=lambda secret: opener.create_demo_and_open(path, secret))
 
-    def open_path(self, path: Path) -> None:
+    def open_path(self, path: Path, passphrase: str | None = None) -> None:
+        """Open `path`, asking for its passphrase unless one is given (`plrdesk open FILE`
+        with PLRDESK_PASSPHRASE or --passphrase-file); a wrong one is asked for again."""
         if not path.exists():
             QMessageBox.warning(self._parent(), "Study not found", f"There is no study at {path}.")
             self.settings.forget(path)
             app_settings.save(self.settings)
             return
-        self._ask(path, new=False, work=lambda secret: opener.open_study(path, secret))
+        work: OpenWork = lambda secret: opener.open_study(path, secret)  # noqa: E731
+        if passphrase is None:
+            self._ask(path, new=False, work=work)
+            return
+        self._path = path
+        self._retry_work = work
+        self._pending = opener.open_in_background(work(passphrase), self._opened, self._open_failed)
 
     # -- passphrase and opening ------------------------------------------------------------
 
@@ -121,15 +133,20 @@ class AppController(QObject):
 
     def _open_failed(self, exc: Exception) -> None:
         self._pending = None
+        if isinstance(exc, WrongPassphrase) and self.dialog is None and self._retry_work:
+            assert self._path is not None  # a given passphrase was wrong: ask as usual
+            self._ask(self._path, new=False, work=self._retry_work)
+            self._retry_work = None
         if isinstance(exc, WrongPassphrase) and self.dialog is not None:
             self.dialog.show_wrong()
             self.dialog.open()
             return
-        message = (
-            str(exc)
-            if isinstance(exc, StudyFileError)
-            else f"Could not open the study ({type(exc).__name__})."
-        )
+        if isinstance(exc, StudyFileError):
+            message = str(exc)
+        elif isinstance(exc, FormErrors):  # the demo is built from forms/, and one is broken
+            message = f"A form file has a problem: {exc.problems[0]}"
+        else:
+            message = f"Could not open the study ({type(exc).__name__})."
         QMessageBox.warning(self._parent(), "Could not open the study", message)
         self.dialog = None
         if self.window is None and (self.welcome is None or not self.welcome.isVisible()):
@@ -145,7 +162,9 @@ class AppController(QObject):
         self.dialog = None
         self.settings.remember(study.path)
         app_settings.save(self.settings)
+        self._path = study.path
         self.runner = OperationRunner(study)
+        self.runner.sig_study_replaced.connect(self._study_replaced)
         self.window = MainWindow(self.runner, self.forms)
         self.window.sig_lock_requested.connect(self.lock)
         self.window.sig_close_requested.connect(self.close_study)
@@ -156,6 +175,62 @@ class AppController(QObject):
         self.window.show()
         self.idle.start()
         self.sig_study_opened.emit(self.window)
+        if study.wal_set_aside is not None:
+            QMessageBox.information(
+                self.window,
+                "A file beside the study was set aside",
+                f"{study.path.name}-wal beside the study was not written by this study"
+                f" (perhaps copied from elsewhere). It was moved to {study.wal_set_aside}"
+                " and the study opened as it was. See docs/recovery.md.",
+            )
+
+    # -- the file replaced under us --------------------------------------------------------
+
+    def _study_replaced(self, reason: str) -> None:
+        """Stop saving, say so plainly, keep everything on screen, offer a copy elsewhere."""
+        if self.window is None:
+            return
+        self.window.statusBar().showMessage("Not saving: the study file was replaced")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "The study file was replaced", "", parent=self.window
+        )
+        box.setText(
+            f"{reason}.\n\nNothing more is being saved to it. Everything you typed is still on"
+            " screen. Save a copy of this study (everything saved before this happened)"
+            " somewhere else, then open the study again."
+        )
+        save = box.addButton("&Save a copy elsewhere…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Keep on screen", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        save.clicked.connect(self.save_copy_elsewhere)
+        self.replaced_box = box
+        box.open()
+
+    def save_copy_elsewhere(self, dest: Path | None = None) -> None:
+        if self.runner is None or self._path is None:
+            return
+        if dest is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self._parent(),
+                "Save a copy of the study",
+                str(Path.home() / f"{self._path.stem}-copy{STUDY_SUFFIX}"),
+                f"Studies (*{STUDY_SUFFIX})",
+            )
+            if not name:
+                return
+            dest = Path(name)
+        target = dest
+
+        def saved(_: object) -> None:
+            if self.window is not None:
+                self.window.statusBar().showMessage(f"Saved a copy at {target}")
+
+        def failed(exc: Exception) -> None:
+            QMessageBox.warning(self._parent(), "Could not save a copy", str(exc))
+
+        self.runner.submit(
+            lambda study: backup_to(study, target), saved, failed, whole_file=True, rescue=True
+        )
 
     def edit_preferences(self) -> None:
         dialog = PreferencesDialog(self.settings, self._parent())

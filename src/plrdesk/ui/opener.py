@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from plrdesk.storage.study_file import StudyFile
+from plrdesk.storage.study_lock import APP, StudyLock
 
 
 class _Signals(QObject):
@@ -30,7 +31,10 @@ class _Task(QRunnable):
         except Exception as exc:  # handed to the GUI, which words it for the user
             self._signals.sig_failed.emit(exc)
             return
-        self._signals.sig_opened.emit(study)
+        try:
+            self._signals.sig_opened.emit(study)
+        except RuntimeError:  # nobody listens any more: let the study, its key and lock go
+            study.close()
 
 
 def open_in_background(
@@ -49,8 +53,14 @@ def open_in_background(
     return signals
 
 
+def _open_locked(path: Path, passphrase: str) -> StudyFile:
+    """Open to write, holding the study lock for as long as the study is open: a command
+    that would write it meanwhile is told the app has it (exit 6)."""
+    return StudyFile.open(path, passphrase, lock=StudyLock.acquire(path, APP))
+
+
 def open_study(path: Path, passphrase: str) -> Callable[[], StudyFile]:
-    return lambda: StudyFile.open(path, passphrase)
+    return lambda: _open_locked(path, passphrase)
 
 
 def create_and_open(path: Path, passphrase: str, title: str) -> Callable[[], StudyFile]:
@@ -58,7 +68,7 @@ def create_and_open(path: Path, passphrase: str, title: str) -> Callable[[], Stu
         from plrdesk.storage.creation import create_study
 
         create_study(path, passphrase, title)
-        return StudyFile.open(path, passphrase)
+        return _open_locked(path, passphrase)
 
     return work
 
@@ -68,6 +78,6 @@ def create_demo_and_open(path: Path, passphrase: str) -> Callable[[], StudyFile]
         from plrdesk.services.demo import create_demo_study
 
         create_demo_study(path, passphrase)
-        return StudyFile.open(path, passphrase)
+        return _open_locked(path, passphrase)
 
     return work

@@ -21,6 +21,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from plrdesk.services.changes import Changes
 from plrdesk.services.progress import Cancelled, Progress
+from plrdesk.storage import driver_errors
+from plrdesk.storage.errors import StudyReplaced
 from plrdesk.storage.study_file import StudyFile
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ class _Job:
     op: DbOp
     whole_file: bool  # the op takes the StudyFile (backup, vacuum), not a session
     progress: Progress | None
+    rescue: bool = False  # a copy of a study whose file was replaced: runs all the same
 
 
 class _Worker(QObject):
@@ -49,18 +52,26 @@ class _Worker(QObject):
 
     @Slot(object)
     def run(self, job: _Job) -> None:
+        study = self._study
         try:
-            if self._study is None:
+            if study is None:
                 raise RuntimeError("the study is locked")
+            if not job.rescue:
+                # Before each operation: a file moved or replaced under us gets nothing more.
+                study.check_unchanged()
             if job.whole_file:
-                result = job.op(self._study, *([job.progress] if job.progress else []))
+                result = job.op(study, *([job.progress] if job.progress else []))
             else:
-                with self._study.transaction() as db:
+                with study.transaction() as db:
                     result = job.op(db, *([job.progress] if job.progress else []))
         except Exception as exc:  # reported to the GUI, which shows one plain line
             if not isinstance(exc, Cancelled):
+                # Type and frames only: a database error's text carries the SQL and the
+                # very words of the note (logs name records by id, never by content).
                 log.error("operation %d failed: %s", job.ticket, type(exc).__name__)
-                log.debug("%s", traceback.format_exc())
+                log.debug("%s", "".join(traceback.format_tb(exc.__traceback__)))
+            if study is not None:
+                exc = driver_errors.plain(exc, study.path)
             self.sig_failed.emit(job.ticket, exc)
             return
         self.sig_done.emit(job.ticket, result)
@@ -88,6 +99,8 @@ class OperationRunner(QObject):
     """True while any operation is running."""
     sig_status = Signal(str)
     """A short message for the status bar (saved at ..., search done ...)."""
+    sig_study_replaced = Signal(str)
+    """Why the open study's file is no longer ours (moved, replaced); sent once."""
 
     _sig_submit = Signal(object)
     _sig_close = Signal()
@@ -109,6 +122,7 @@ class OperationRunner(QObject):
             int, tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]
         ] = {}
         self._progress_handlers: dict[int, Callable[[int, int], None]] = {}
+        self._replaced_told = False
         self._thread.start()
 
     def submit(
@@ -119,6 +133,7 @@ class OperationRunner(QObject):
         *,
         whole_file: bool = False,
         on_progress: Callable[[int, int], None] | None = None,
+        rescue: bool = False,
     ) -> Progress | None:
         """Queue `op`. With `on_progress`, op gets a Progress (returned, so it can be cancelled)."""
         ticket = next(self._tickets)
@@ -130,7 +145,7 @@ class OperationRunner(QObject):
         self._pending[ticket] = (on_done, on_error)
         if len(self._pending) == 1:
             self.sig_busy.emit(True)
-        self._sig_submit.emit(_Job(ticket, op, whole_file, progress))
+        self._sig_submit.emit(_Job(ticket, op, whole_file, progress, rescue))
         return progress
 
     @Slot(int, object)
@@ -145,6 +160,9 @@ class OperationRunner(QObject):
 
     @Slot(int, object)
     def _on_failed(self, ticket: int, exc: Exception) -> None:
+        if isinstance(exc, StudyReplaced) and not self._replaced_told:
+            self._replaced_told = True
+            self.sig_study_replaced.emit(str(exc))
         if ticket not in self._pending:
             return
         _, on_error = self._finish(ticket)
@@ -181,6 +199,10 @@ class OperationRunner(QObject):
         self._sig_close.emit()
         self._thread.quit()
         self._thread.wait()
+        # quit() ends the worker's loop after the job it is running, and events still queued
+        # behind that job (the close among them) are dropped; the thread has ended, so the
+        # study is closed here instead: the key, the connection and the study lock go now.
+        self._worker.close()
 
 
 def _alive(callback: Callable[..., object]) -> bool:

@@ -163,6 +163,20 @@ def test_a_bad_output_path_is_said_in_the_dialog(
     assert dialog.message.text() == failed.args[0]
 
 
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_an_export_onto_the_open_study_is_refused_in_the_dialog(
+    qtbot: QtBot, ctx: StudyContext, suffix: str
+) -> None:
+    study = ctx.path
+    before = study.read_bytes()
+    dialog = open_dialog(qtbot, ctx)
+    dialog.output.setText(str(study.parent / "." / (study.name + suffix)))
+    with qtbot.waitSignal(dialog.sig_failed) as failed:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert f"cannot overwrite the study {study.name}" in failed.args[0]
+    assert study.read_bytes() == before
+
+
 def test_the_format_chooser_sets_the_file_suffix(qtbot: QtBot, ctx: StudyContext) -> None:
     dialog = open_dialog(qtbot, ctx)
     assert dialog.output.text().endswith("demo-summary.json")

@@ -11,8 +11,6 @@ theme onto another nests it; dragging it onto the text of a note codes that text
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -37,6 +35,7 @@ from sqlalchemy.orm import Session
 from plrdesk.services.changes import Changes
 from plrdesk.services.codebook import export_csv, export_qdc
 from plrdesk.services.themes import PALETTE, ThemeDetails, ThemeRow, list_themes
+from plrdesk.storage.files import write_atomically
 from plrdesk.ui.analysis.theme_commands import (
     DeleteThemeCommand,
     EditThemeCommand,
@@ -526,7 +525,7 @@ class ThemePanel(QWidget):
         def op(db: Session) -> int:
             # CSV with a byte-order mark, so Excel reads accented names as they are.
             data = export_csv(db).encode("utf-8-sig") if as_csv else export_qdc(db)
-            _write_atomically(path, data)
+            write_atomically(path, data, private=False)  # a codebook names themes, not people
             return len(list_themes(db))
 
         def done(count: int) -> None:
@@ -536,17 +535,3 @@ class ThemePanel(QWidget):
             self._ctx.status(f"Could not export the codebook: {exc}")
 
         self._ctx.runner.submit(op, done, failed)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file beside `path`, then rename, so no half-written file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -12,8 +12,6 @@ researcher saves it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +28,7 @@ from plrdesk.forms.loader import LoadedForm
 from plrdesk.printing.form_pdf import render_form
 from plrdesk.services.progress import Progress
 from plrdesk.services.study_forms import catalog_for
+from plrdesk.storage.files import write_atomically
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.long_work import run_with_progress
 
@@ -89,32 +88,6 @@ def pdf_op(shipped: FormCatalog, request: PdfRequest) -> Callable[[Session, Prog
         return data
 
     return op
-
-
-def write_pdf(path: Path, data: bytes, *, private: bool) -> None:
-    """Write `data` to `path` whole or not at all; a private file is readable by its owner only."""
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".partial", dir=path.parent
-    )
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if private:
-            temp.chmod(0o600)
-        else:
-            umask = os.umask(0o022)
-            os.umask(umask)
-            temp.chmod(0o666 & ~umask)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-# -- painting onto a printer ------------------------------------------------------------
 
 
 def paint_pdf(printer: QPrinter, data: bytes) -> int:
@@ -264,7 +237,7 @@ def save_pdf(
 
     def write(data: bytes) -> None:
         try:
-            write_pdf(target, data, private=request.is_copy)
+            write_atomically(target, data, private=request.is_copy)
         except OSError as exc:
             failed(OSError(f"Could not save {target.name}: {exc.strerror or exc}"))
             return
