@@ -91,7 +91,7 @@ def test_the_guard_knows_every_study_this_process_has_open(tmp_path: Path) -> No
     study = tmp_path / "open.plr"
     study.write_bytes(b"x" * 4096)
     with files.protected(study):
-        with pytest.raises(WouldOverwriteStudy, match="itself"):
+        with pytest.raises(WouldOverwriteStudy, match=r"the study open\.plr's -wal file"):
             files.write_atomically(tmp_path / "open.plr-wal", b"{}", private=True)
         with pytest.raises(WouldOverwriteStudy, match="itself"):
             files.write_atomically(tmp_path / "." / "open.plr", b"{}", private=True)

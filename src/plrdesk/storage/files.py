@@ -70,9 +70,9 @@ def refuse_study_target(target: Path, *, study: Path | None = None, backup: bool
     for one in studies:
         for member in family(one):
             if where == member or _same_file(target, member):
-                part = "" if member == one else f"'s {member.name[len(one.name) + 1 :]} file"
+                part = " itself" if member == one else f"'s {member.name[len(one.name) :]} file"
                 raise WouldOverwriteStudy(
-                    f"{target}: cannot overwrite the study {one.name}{part} itself;"
+                    f"{target}: cannot overwrite the study {one.name}{part};"
                     " choose another name; nothing was written"
                 )
     if not backup and target.exists() and _looks_like_study(where):

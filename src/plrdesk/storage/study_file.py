@@ -73,6 +73,8 @@ class StudyFile:
         self._guard = contextlib.ExitStack()
         self._guard.enter_context(files.protected(path))
         self._identity = Identity.of(path)
+        self._replaced: str | None = None
+        self._wal_id = _file_id(_wal(path))  # SQLite keeps its -wal while the study is open
         self.engine: Engine = create_engine(
             "sqlite://",
             module=sqlcipher3,
@@ -163,36 +165,63 @@ class StudyFile:
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file (a writer, or a reader alone with it) and drop
-        the connection (and with it the key); then release the lock."""
+        the connection (and with it the key); then release the lock. A writer whose file was
+        replaced under it keeps a copy of its own and leaves the new file untouched."""
         if self._raw is None:
             return
+        abandoned = False
         try:
             if self.lock is not None:
-                self._checkpoint()
+                if self.replaced() is None:
+                    self._checkpoint()
+                else:
+                    abandoned = self._abandon_wal()
             elif not self.read_only:
                 with study_lock.unless_written(self.path) as alone:
-                    if alone:
+                    if alone and self.replaced() is None:
                         self._checkpoint()
         finally:
             self.engine.dispose()  # closes the one pooled connection, and with it the key
             self._raw.close()
             self._raw = None
+            if abandoned:
+                for sidecar in (_wal(self.path), self.path.with_name(self.path.name + "-shm")):
+                    sidecar.unlink(missing_ok=True)
             self._guard.close()
             if self.lock is not None:
                 self.lock.release()
 
     def _checkpoint(self) -> None:
-        # A replaced file must not receive our pages: SQLite would write them into whatever
-        # inode it has open, and on close delete the -wal that now sits beside another file.
-        if self.replaced() is None:
-            with contextlib.suppress(Exception):  # a full disk: the WAL stays, and replays
-                self._raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with contextlib.suppress(Exception):  # a full disk: the WAL stays, and replays
+            self._raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _abandon_wal(self) -> bool:
+        """Our file was replaced: keep what we had as a backup, then empty our -wal, so its
+        frames reach neither the file now at our name (SQLite's checkpoint on close writes
+        through the inode it holds, which `cp` over the study reuses) nor its next opener.
+        False when the -wal at our name is not ours (someone put theirs there too)."""
+        from plrdesk.storage.backups import automatic_backup
+
+        with contextlib.suppress(Exception):  # best effort: the app offered a copy already
+            kept = automatic_backup(self, reason="replaced")
+            log.info("replaced study: kept a copy in %s", kept.parent)
+        if _file_id(_wal(self.path)) != self._wal_id:
+            return False
+        with contextlib.suppress(OSError):
+            os.truncate(_wal(self.path), 0)
+        return True
 
     # -- the file under us -----------------------------------------------------------------
 
     def replaced(self) -> str | None:
         """Why the file on disk is no longer the one we opened (moved, replaced, written by
-        someone else since our last change), or None when it still is."""
+        someone else since our last change), or None when it still is. Once replaced, a
+        study stays replaced: nothing we do afterwards makes the new file ours."""
+        if self._replaced is None:
+            self._replaced = self._differs()
+        return self._replaced
+
+    def _differs(self) -> str | None:
         now = Identity.of(self.path)
         then = self._identity
         if then is None:
@@ -209,11 +238,15 @@ class StudyFile:
         """Raise StudyReplaced before a save would go into a file that is not ours any more."""
         reason = self.replaced()
         if reason is not None:
-            raise StudyReplaced(reason + "; nothing more was saved to it")
+            raise StudyReplaced(reason)
 
     def note_own_changes(self) -> None:
-        """After our own commit (which may checkpoint and so change the file), remember it."""
-        self._identity = Identity.of(self.path)
+        """After our own commit (which may checkpoint and so change the file), remember it;
+        never a file that is not the one we opened."""
+        now = Identity.of(self.path)
+        then = self._identity
+        if self._replaced is None and now and then and now[:2] == then[:2]:
+            self._identity = now
 
     def __enter__(self) -> StudyFile:
         return self
@@ -273,3 +306,15 @@ class StudyFile:
         """Rewrite the file without free pages, then empty the WAL so no old page survives."""
         self.raw_execute("VACUUM")
         self.raw_execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
