@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +31,20 @@ def _mv(backup: Path, study: Path) -> None:
 
 def _cp(backup: Path, study: Path) -> None:
     shutil.copyfile(backup, study)
+
+
+def _title_in_another_process(path: Path) -> str:
+    """Another program's view (SQLite shares one -shm per file within a process)."""
+    code = (
+        "import sys; from pathlib import Path; from plrdesk.storage.study_file import StudyFile\n"
+        "with StudyFile.open(Path(sys.argv[1]), sys.argv[2]) as s, s.transaction() as db:\n"
+        "    print(s.study_row(db).title)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path), PASSPHRASE], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
 
 
 def _title(path: Path) -> str:
@@ -53,6 +69,9 @@ def test_a_replaced_study_gets_nothing_more_and_the_restored_file_is_left_as_res
 
     with pytest.raises(StudyReplaced, match="while it was open"):
         study.check_unchanged()
+    # At once, not only on close: an opener (or a crash) must not find our pages beside it.
+    assert not Path(f"{demo_path}-wal").exists()
+    assert _title_in_another_process(demo_path) != "typed in the app before the restore"
     study.note_own_changes()  # nothing makes the new file ours
     with pytest.raises(StudyReplaced):
         study.check_unchanged()
@@ -60,6 +79,7 @@ def test_a_replaced_study_gets_nothing_more_and_the_restored_file_is_left_as_res
 
     assert digest(demo_path) == restored
     assert not Path(f"{demo_path}-wal").exists()
+    assert not [p for p in demo_path.parent.iterdir() if ".replaced-" in p.name]
     assert _title(demo_path) != "typed in the app before the restore"
     kept = sorted(backup_dir(demo_path).glob("*-replaced.plr"))
     assert len(kept) == 1

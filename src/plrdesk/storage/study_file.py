@@ -74,6 +74,7 @@ class StudyFile:
         self._guard.enter_context(files.protected(path))
         self._identity = Identity.of(path)
         self._replaced: str | None = None
+        self._wal_aside: Path | None = None
         self._wal_id = _file_id(_wal(path))  # SQLite keeps its -wal while the study is open
         self.engine: Engine = create_engine(
             "sqlite://",
@@ -184,9 +185,9 @@ class StudyFile:
             self.engine.dispose()  # closes the one pooled connection, and with it the key
             self._raw.close()
             self._raw = None
-            if abandoned:
-                for sidecar in (_wal(self.path), self.path.with_name(self.path.name + "-shm")):
-                    sidecar.unlink(missing_ok=True)
+            if abandoned and self._wal_aside is not None:
+                for ours in (self._wal_aside, Path(f"{self._wal_aside}-shm")):
+                    ours.unlink(missing_ok=True)
             self._guard.close()
             if self.lock is not None:
                 self.lock.release()
@@ -199,16 +200,16 @@ class StudyFile:
         """Our file was replaced: keep what we had as a backup, then empty our -wal, so its
         frames reach neither the file now at our name (SQLite's checkpoint on close writes
         through the inode it holds, which `cp` over the study reuses) nor its next opener.
-        False when the -wal at our name is not ours (someone put theirs there too)."""
+        False when our -wal could not be moved out of the way (see _move_our_wal_aside)."""
         from plrdesk.storage.backups import automatic_backup
 
         with contextlib.suppress(Exception):  # best effort: the app offered a copy already
             kept = automatic_backup(self, reason="replaced")
             log.info("replaced study: kept a copy in %s", kept.parent)
-        if _file_id(_wal(self.path)) != self._wal_id:
+        if self._wal_aside is None:
             return False
         with contextlib.suppress(OSError):
-            os.truncate(_wal(self.path), 0)
+            os.truncate(self._wal_aside, 0)
         return True
 
     # -- the file under us -----------------------------------------------------------------
@@ -219,7 +220,27 @@ class StudyFile:
         study stays replaced: nothing we do afterwards makes the new file ours."""
         if self._replaced is None:
             self._replaced = self._differs()
+            if self._replaced is not None and self.lock is not None:
+                self._wal_aside = self._move_our_wal_aside()
         return self._replaced
+
+    def _move_our_wal_aside(self) -> Path | None:
+        """Our -wal must not sit beside the file now at our name: an opener would read our
+        pages as its own (a backup of this study has the same key), and replay them after a
+        crash. SQLite keeps writing through its open handle, so moving the name is safe."""
+        if _file_id(_wal(self.path)) != self._wal_id:
+            return None  # not ours any more (someone put a -wal there too): leave it
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f".{self.path.name}-wal.replaced-{stamp}")
+        try:
+            files.move_into_place(_wal(self.path), aside)
+            shm = self.path.with_name(self.path.name + "-shm")
+            if shm.exists():
+                files.move_into_place(shm, aside.with_name(aside.name + "-shm"))
+        except OSError:
+            return None
+        log.info("replaced study: our -wal moved out of its way")
+        return aside
 
     def _differs(self) -> str | None:
         now = Identity.of(self.path)
