@@ -11,6 +11,11 @@ Gestures (every one an undo step on the study's stack, run through the runner):
   (or line) under the drop point.
 Focus-group lines are coded whole, from the filed lines' context menu (or Ctrl+T there).
 
+Two ways of counting meet here: Qt's positions are UTF-16 units, the study's spans are
+Python indexes, and they part after the first emoji. A `Target` carries what Qt reported;
+`CodingActions.apply` converts it, once; everything after (the service, `SessionCodings`,
+`LiveCoding`) counts in Python indexes, and the editor converts back to draw and hit-test.
+
 `SessionCodings` holds the codings of one open session, as they are on screen: loaded
 from the study whenever a change names codings or themes, and moved at once by the typing
 not yet saved (the same exact edits the save hands to the service), so highlights never
@@ -54,6 +59,7 @@ from plrdesk.services.codings import (
 )
 from plrdesk.ui.runner import OperationRunner
 from plrdesk.ui.sessions.highlight import LiveCoding, swatch_icon
+from plrdesk.ui.text_positions import positions_of
 
 if TYPE_CHECKING:
     from plrdesk.ui.sessions.document import SessionDocument
@@ -110,7 +116,8 @@ class SessionCodings(QObject):
         return list(self._live.get(entry_id, [])) if entry_id is not None else []
 
     def at(self, entry_id: uuid.UUID | None, position: int | None) -> list[LiveCoding]:
-        """The entry's codings over `position` (all of them when None)."""
+        """The entry's codings over `position`, a Python index into the note's text (all
+        of them when None)."""
         return [c for c in self.of(entry_id) if position is None or c.covers(position)]
 
     def find(self, coding_id: uuid.UUID) -> LiveCoding | None:
@@ -383,16 +390,33 @@ class MemoDialog(QDialog):
 
 @dataclass(frozen=True)
 class Target:
-    """What a theme would go on: a span of a note as it reads on screen, or all of it."""
+    """What a theme would go on: a span of a note as the screen reports it, or all of it.
+
+    `start` and `end` are Qt positions in the note's document, as a QTextCursor selection
+    or a drop point gives them (UTF-16 units, see `ui.text_positions`), and `text` is the
+    note as shown then; `offsets()` gives the span as the Python indexes the study stores.
+    Views hand over what Qt said, and the conversion happens once, here.
+    """
 
     entry_id: uuid.UUID
     start: int | None = None
     end: int | None = None
     text: str | None = None  # the note as shown, when a span was chosen
 
+    def __post_init__(self) -> None:
+        if not self.whole and self.text is None:
+            raise ValueError("a span of a note needs the text it was chosen on")
+
     @property
     def whole(self) -> bool:
         return self.start is None or self.end is None
+
+    def offsets(self) -> tuple[int | None, int | None]:
+        """(start, end) as indexes into `text` ((None, None): the whole note); a character
+        cut in half by the selection is taken in. ValueError: not positions of `text`."""
+        if self.start is None or self.end is None or self.text is None:
+            return None, None
+        return positions_of(self.text).span_to_python(self.start, self.end)
 
 
 class CodingActions(QObject):
@@ -463,14 +487,12 @@ class CodingActions(QObject):
         if self.doc.entry(target.entry_id) is None:
             self._status(f"That {self._what} is not in the session any more")
             return
-        self.doc.code(
-            target.entry_id,
-            theme_id,
-            choice.name,
-            target.start,
-            target.end,
-            expect_text=target.text,
-        )
+        try:
+            start, end = target.offsets()
+        except ValueError:
+            self._status(f"That selection is not in the {self._what} any more")
+            return
+        self.doc.code(target.entry_id, theme_id, choice.name, start, end, expect_text=target.text)
         if target.whole:
             self._status(f"Coded the whole {self._what} as '{choice.name}'")
         else:

@@ -11,6 +11,12 @@ a tooltip with themes and memos), accepts a theme dragged from the theme tree, l
 coding controller add to its context menu, and reports every change of its text exactly
 (`take_edits`: Qt's contentsChange as `Edit`s since the last call, None when unknown) so
 codings follow the very words they were put on.
+
+Qt counts positions in UTF-16 units, the study in Python indexes (they part after the first
+emoji): the editor converts at each meeting (`ui.text_positions`) so that what it hands out,
+edits and the position under a click or the pointer, is in Python indexes. The one
+exception is `sig_theme_dropped`, whose span goes into a coding `Target` as Qt reported it
+(the coding actions convert targets, from selections and drops alike).
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ from plrdesk.domain.spans import Edit
 from plrdesk.services.sessions import EntryRecord
 from plrdesk.ui.analysis.theme_panel import THEME_MIME
 from plrdesk.ui.sessions.highlight import LiveCoding, chips_html, coding_tooltip, extra_selections
+from plrdesk.ui.text_positions import TextPositions, positions_of
 
 FLAG_RED = "#b71c1c"
 QUOTE_BLUE = "#1565c0"
@@ -70,15 +77,20 @@ def edit_from_change(
     old: str, new: str, position: int, removed: int, added: int
 ) -> Edit | _NoChange | None:
     """The exact edit behind Qt's contentsChange(position, removed, added) from `old` to
-    `new`, None when the report does not fit the texts (then the edits are unknown).
+    `new`, in Python indexes, None when the report does not fit the texts (then the edits
+    are unknown).
 
-    Qt counts the document's closing paragraph mark in some reports (both counts one too
-    many, or more than the text holds); those are brought back to the plain text.
+    Qt reports in UTF-16 units: the position and the end of what was removed are found in
+    `old`, the end of what was added in `new`. Qt counts the document's closing paragraph
+    mark in some reports (both counts one too many, or more than the text holds); those are
+    brought back to the plain text.
     """
     if old == new:
         return NO_CHANGE
-    if not 0 <= position <= len(old):
+    found = _in_python(old, new, position, removed, added)
+    if found is None:
         return None
+    position, removed, added = found
     for slack in (0, 1):
         r = min(removed - slack, len(old) - position)
         a = min(added - slack, len(new) - position)
@@ -91,6 +103,28 @@ def edit_from_change(
         ):
             return Edit(position, r, a)
     return None
+
+
+def _in_python(
+    old: str, new: str, position: int, removed: int, added: int
+) -> tuple[int, int, int] | None:
+    """Qt's (position, removed, added) as Python counts; what lies past the end of a text
+    (the closing paragraph mark) is kept as it is, one unit being one character there."""
+    before, after = positions_of(old), positions_of(new)
+    if not before.is_boundary(position):
+        return None
+
+    def end_of(positions: TextPositions, end: int) -> int | None:
+        if end > positions.utf16_length:
+            return positions.length + end - positions.utf16_length
+        return positions.to_python(end) if positions.is_boundary(end) else None
+
+    removed_to = end_of(before, position + removed)
+    added_to = end_of(after, position + added)
+    if removed_to is None or added_to is None:
+        return None
+    start = before.to_python(position)
+    return start, removed_to - start, added_to - start
 
 
 def theme_of(mime: QMimeData) -> uuid.UUID | None:
@@ -116,7 +150,8 @@ class NoteText(QTextEdit):
     """The Qt.FocusReason focus left for."""
     sig_theme_dropped = Signal(object, int, int)
     """(theme UUID, start, end): a theme from the tree was dropped on the selection, or
-    (without one) on the word, else the line, under the drop point."""
+    (without one) on the word, else the line, under the drop point. Start and end are Qt
+    positions (UTF-16 units), for a coding `Target`."""
 
     def __init__(self, undo: QUndoStack, parent: QFrame | None = None) -> None:
         super().__init__(parent)
@@ -124,7 +159,7 @@ class NoteText(QTextEdit):
         self.extra_actions: list[QAction] = []
         self.codings: list[LiveCoding] = []
         self.menu_hook: Callable[[QMenu, int], list[QAction]] | None = None
-        """Given the menu and the text position clicked, the coding actions to put first."""
+        """Given the menu and the Python index clicked, the coding actions to put first."""
         self.setAcceptRichText(False)
         self.setUndoRedoEnabled(False)
         self.setTabChangesFocus(True)
@@ -176,7 +211,7 @@ class NoteText(QTextEdit):
         standard = menu.actions()
         ours = list(self.extra_actions)
         if self.menu_hook is not None:
-            coding = self.menu_hook(menu, self.cursorForPosition(pos).position())
+            coding = self.menu_hook(menu, self.index_at(pos))
             if coding:
                 separator = QAction(menu)
                 separator.setSeparator(True)
@@ -196,12 +231,18 @@ class NoteText(QTextEdit):
 
     # -- coding: tooltip and drops --------------------------------------------------------
 
-    def codings_at(self, position: int) -> list[LiveCoding]:
-        return [c for c in self.codings if c.covers(position)]
+    def index_at(self, pos: QPoint) -> int:
+        """The Python index of the text position nearest `pos` (viewport coordinates)."""
+        position = self.cursorForPosition(pos).position()
+        return positions_of(self.toPlainText()).to_python(position)
+
+    def codings_at(self, index: int) -> list[LiveCoding]:
+        """The codings over Python index `index`."""
+        return [c for c in self.codings if c.covers(index)]
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            covering = self.codings_at(self.cursorForPosition(event.pos()).position())
+            covering = self.codings_at(self.index_at(event.pos()))
             if covering:
                 QToolTip.showText(event.globalPos(), coding_tooltip(covering), self.viewport())
             else:
@@ -236,7 +277,7 @@ class NoteText(QTextEdit):
 
     def drop_span(self, pos: QPoint) -> tuple[int, int] | None:
         """What a theme dropped at `pos` codes: the selection, else the word there, else
-        its line (None over nothing but spaces)."""
+        its line (None over nothing but spaces), as Qt positions."""
         cursor = self.textCursor()
         if cursor.hasSelection():
             return cursor.selectionStart(), cursor.selectionEnd()
@@ -386,8 +427,11 @@ class EntryEditor(QFrame):
             self._silent = False
             self._last_text = self.text.toPlainText()
             self._edits = []
+        # The change ends at a Python index of `text`; the cursor wants a Qt position in
+        # what the document made of it.
+        shown = positions_of(self._last_text)
         cursor = self.text.textCursor()
-        cursor.setPosition(len(text) - tail)
+        cursor.setPosition(shown.to_utf16(min(len(text) - tail, shown.length)))
         self.text.setTextCursor(cursor)
 
     def _show_state(self) -> None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QTextEdit
 
 from plrdesk.domain.spans import Span
 from plrdesk.services.codings import CodingView
+from plrdesk.ui.text_positions import positions_of
 
 SPAN_ALPHA = 80  # of 255: two overlapping tints still leave black text readable
 CHIP_ALPHA = 70
@@ -40,7 +41,7 @@ class LiveCoding:
     """A coding where it is on screen now: its span follows the typing before it is saved."""
 
     view: CodingView
-    span: Span | None  # None: the whole note
+    span: Span | None  # None: the whole note; else Python indexes into its text
 
     def covers(self, position: int) -> bool:
         """Whether the character at `position`, or the caret just after the span, is in it."""
@@ -62,15 +63,21 @@ def extra_selections(
     document: QTextDocument, codings: Sequence[LiveCoding]
 ) -> list[QTextEdit.ExtraSelection]:
     """One tinted, underlined selection per coded span (whole-note codings get none: the
-    editor shows them as chips)."""
-    length = max(0, document.characterCount() - 1)
+    editor shows them as chips).
+
+    Spans are Python indexes into the note's text and the cursor wants Qt positions
+    (UTF-16 units), so each is converted against the document's own text.
+    """
+    positions = positions_of(document.toPlainText())
+    length = positions.length
     spanned = [(c, c.span) for c in codings if c.span is not None and c.span.start < length]
     spanned.sort(key=lambda pair: pair[1].start - pair[1].end)  # the widest first
     selections = []
     for coding, span in spanned:
+        start, end = positions.span_to_utf16(span.start, min(span.end, length))
         cursor = QTextCursor(document)
-        cursor.setPosition(span.start)
-        cursor.setPosition(min(span.end, length), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         fmt = QTextCharFormat()
         fmt.setBackground(tint(coding.view.colour))
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
