@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -99,3 +101,34 @@ def test_whole_file_operations_get_the_study(
     runner.submit(lambda study: study.integrity_problems(), seen.append, whole_file=whole_file)
     qtbot.waitUntil(lambda: bool(seen))
     assert seen == [[]]
+
+
+def test_closing_runs_every_operation_queued_before_it(demo_path: Path, qapp: object) -> None:
+    """Before: close() quit the worker after the job it was running, and the saves queued
+    behind it (the last words typed before Ctrl+L or Close) were dropped."""
+    from plrdesk.storage.study_file import StudyFile
+    from tests.support.files import PASSPHRASE
+
+    runner = OperationRunner(StudyFile.open(demo_path, PASSPHRASE))
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow(db: Session) -> None:  # keeps the worker busy while the saves queue up
+        started.set()
+        release.wait(10)
+
+    def save(n: int) -> Callable[[Session], None]:
+        def op(db: Session) -> None:
+            db.add(m.Theme(ref=f"Q{n}", name=f"queued {n}", position=100 + n))
+
+        return op
+
+    runner.submit(slow)
+    assert started.wait(10)
+    for n in range(20):
+        runner.submit(save(n))
+    release.set()
+    runner.close()
+    with StudyFile.open(demo_path, PASSPHRASE) as study, study.transaction() as db:
+        names = set(db.scalars(select(m.Theme.name).where(m.Theme.ref.like("Q%"))))
+    assert names == {f"queued {n}" for n in range(20)}

@@ -25,8 +25,7 @@ class Started:
 def run_app(open_path: Path | None = None, passphrase: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    started = start(app, open_path, passphrase)
-    app.aboutToQuit.connect(started.controller.shutdown)
+    _started = start(app, open_path, passphrase)  # kept: its controller holds every window
     return app.exec()
 
 
@@ -45,6 +44,12 @@ def start(
     folder = shipped.forms_dir()
     forms = usable_catalog(folder)
     controller = AppController(app, forms)
+    # Qt's default stays: the app ends when its last window closes (the main window, or the
+    # welcome window with no study open); the controller keeps a window up through every
+    # hand-over so that happens only then (docs/decisions.md). Quitting saves what is
+    # pending and drops the key. Wired here rather than in run_app, so tests that run the
+    # event loop after start() quit the way the app does.
+    app.aboutToQuit.connect(controller.shutdown)
     if open_path is not None:
         controller.open_path(open_path, passphrase)
     else:

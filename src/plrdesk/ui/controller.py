@@ -1,6 +1,15 @@
 """The app's flow between windows: welcome → passphrase → main window, locking and
 unlocking, closing a study. Owns the settings and the idle timer; opens studies off the
-GUI thread."""
+GUI thread.
+
+One of the app's windows is on screen at every moment. Qt quits when the last window
+closes, and that is what closing the main window, or the welcome window with no study
+open, should do; so every hand-over shows the next window before the last one goes: the
+passphrase dialog comes up before a locked window is torn down, and stays up (busy) until
+the main window is shown or the welcome is back. Before, the dialog closed as soon as the
+passphrase was typed, the app quit while the study opened in the background, and
+`plrdesk open FILE` or any unlock ended the app (issue 10). See docs/decisions.md.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +37,7 @@ from plrdesk.ui.welcome import WelcomeWindow
 log = logging.getLogger(__name__)
 
 OpenWork = Callable[[str], Callable[[], StudyFile]]
+OPENING_WAIT_MS = 30_000
 
 
 class AppController(QObject):
@@ -45,7 +55,7 @@ class AppController(QObject):
         self.window: MainWindow | None = None
         self.runner: OperationRunner | None = None
         self.dialog: PassphraseDialog | None = None
-        self._pending: object = None  # keeps the background opener's signals alive
+        self._opening: opener.Opening | None = None  # owned by self (its Qt parent)
         self._path: Path | None = None
         self._retry_work: OpenWork | None = None
         self.replaced_box: QMessageBox | None = None
@@ -62,6 +72,11 @@ class AppController(QObject):
         self.welcome.sig_demo_requested.connect(self.try_demo)
         self.welcome.sig_recent_chosen.connect(self.open_path)
         self.welcome.show()
+        _give_the_keyboard(self.welcome)
+
+    def _welcome_unless_a_window_is_up(self) -> None:
+        if self.window is None and (self.welcome is None or not self.welcome.isVisible()):
+            self.show_welcome()
 
     def _parent(self) -> QWidget | None:
         return self.window or self.welcome
@@ -104,6 +119,7 @@ class AppController(QObject):
         """Open `path`, asking for its passphrase unless one is given (`plrdesk open FILE`
         with PLRDESK_PASSPHRASE or --passphrase-file); a wrong one is asked for again."""
         if not path.exists():
+            self._welcome_unless_a_window_is_up()  # under the message, and after it
             QMessageBox.warning(self._parent(), "Study not found", f"There is no study at {path}.")
             self.settings.forget(path)
             app_settings.save(self.settings)
@@ -114,32 +130,38 @@ class AppController(QObject):
             return
         self._path = path
         self._retry_work = work
-        self._pending = opener.open_in_background(work(passphrase), self._opened, self._open_failed)
+        self._begin_open(work(passphrase))
 
     # -- passphrase and opening ------------------------------------------------------------
 
     def _ask(self, path: Path, *, new: bool, work: OpenWork) -> None:
+        """Put up the passphrase dialog, with the keyboard in its field. Its parent is the
+        welcome window if that is up, else none: on lock it outlives the main window."""
         self._path = path
-        self.dialog = PassphraseDialog(path.name, new=new, parent=self._parent())
-        self.dialog.accepted.connect(lambda: self._start_open(work))
-        self.dialog.rejected.connect(self._cancelled)
-        self.dialog.open()
+        dialog = PassphraseDialog(path.name, new=new, parent=self.welcome)
+        dialog.sig_passphrase_entered.connect(lambda: self._start_open(work))
+        dialog.sig_cancelled.connect(self._cancelled)
+        self.dialog = dialog
+        dialog.open()
+        _give_the_keyboard(dialog)
 
     def _start_open(self, work: OpenWork) -> None:
         assert self.dialog is not None
         secret = self.dialog.passphrase()
         self.dialog.first.clear()
-        self._pending = opener.open_in_background(work(secret), self._opened, self._open_failed)
+        self._begin_open(work(secret))
+
+    def _begin_open(self, job: Callable[[], StudyFile]) -> None:
+        self._opening = opener.open_in_background(job, self._opened, self._open_failed, owner=self)
 
     def _open_failed(self, exc: Exception) -> None:
-        self._pending = None
+        self._opening = None
         if isinstance(exc, WrongPassphrase) and self.dialog is None and self._retry_work:
             assert self._path is not None  # a given passphrase was wrong: ask as usual
             self._ask(self._path, new=False, work=self._retry_work)
             self._retry_work = None
         if isinstance(exc, WrongPassphrase) and self.dialog is not None:
-            self.dialog.show_wrong()
-            self.dialog.open()
+            self.dialog.show_wrong()  # the dialog never closed: the field keeps the keyboard
             return
         if isinstance(exc, StudyFileError):
             message = str(exc)
@@ -147,19 +169,25 @@ class AppController(QObject):
             message = f"A form file has a problem: {exc.problems[0]}"
         else:
             message = f"Could not open the study ({type(exc).__name__})."
-        QMessageBox.warning(self._parent(), "Could not open the study", message)
-        self.dialog = None
-        if self.window is None and (self.welcome is None or not self.welcome.isVisible()):
-            self.show_welcome()
+        dialog, self.dialog = self.dialog, None
+        self._welcome_unless_a_window_is_up()  # before the dialog goes
+        QMessageBox.warning(dialog or self._parent(), "Could not open the study", message)
+        if dialog is not None:
+            dialog.finish(opened=False)
 
     def _cancelled(self) -> None:
+        """The dialog is about to close: drop any open in flight, and bring the welcome
+        back first if nothing else would be left on screen."""
+        if self._opening is not None:
+            self._opening.abandon()
+            self._opening = None
         self.dialog = None
-        if self.window is None and (self.welcome is None or not self.welcome.isVisible()):
-            self.show_welcome()
+        self._retry_work = None
+        self._welcome_unless_a_window_is_up()
 
     def _opened(self, study: StudyFile) -> None:
-        self._pending = None
-        self.dialog = None
+        self._opening = None
+        dialog, self.dialog = self.dialog, None
         self.settings.remember(study.path)
         app_settings.save(self.settings)
         self._path = study.path
@@ -169,10 +197,13 @@ class AppController(QObject):
         self.window.sig_lock_requested.connect(self.lock)
         self.window.sig_close_requested.connect(self.close_study)
         self.window.sig_preferences_requested.connect(self.edit_preferences)
+        self.window.show()
+        _give_the_keyboard(self.window)
+        if dialog is not None:
+            dialog.finish(opened=True)  # only now: the main window is on screen
         if self.welcome is not None:
             self.welcome.close()
             self.welcome = None
-        self.window.show()
         self.idle.start()
         self.sig_study_opened.emit(self.window)
         if study.wal_set_aside is not None:
@@ -202,7 +233,7 @@ class AppController(QObject):
         save = box.addButton("&Save a copy elsewhere…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("&Keep on screen", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(save)
-        save.clicked.connect(self.save_copy_elsewhere)
+        save.clicked.connect(lambda: self.save_copy_elsewhere())  # not clicked's `checked`
         self.replaced_box = box
         box.open()
 
@@ -247,7 +278,9 @@ class AppController(QObject):
         if self.window is not None:
             self.window.sessions.flush()  # queue the last unsaved keystrokes before closing
         if self.runner is not None:
-            self.runner.close()  # closes the connection: the key leaves memory with it
+            # Runs every operation queued before it (the last keystrokes' save among them),
+            # then closes the connection: the key and the study lock leave with it.
+            self.runner.close()
             self.runner.deleteLater()
             self.runner = None
         if self.window is not None:
@@ -260,13 +293,28 @@ class AppController(QObject):
             return
         log.info("study locked")
         path = self._path
+        # The dialog first, then the window goes: never a moment without a window.
+        self._ask(path, new=False, work=lambda secret: opener.open_study(path, secret))
         self._tear_down()
         self.sig_locked.emit()
-        self._ask(path, new=False, work=lambda secret: opener.open_study(path, secret))
 
     def close_study(self) -> None:
+        self.show_welcome()  # first, for the same reason
         self._tear_down()
-        self.show_welcome()
 
     def shutdown(self) -> None:
+        if self._opening is not None:
+            self._opening.abandon()
+            self._opening = None
+            # The app is ending: let the worker finish while its Opening (our child) is
+            # still there to take the emit.
+            opener.wait_for_openings(OPENING_WAIT_MS)
         self._tear_down()
+
+
+def _give_the_keyboard(window: QWidget) -> None:
+    """Ask for the keyboard focus for a window just shown: it replaces the app's own window
+    the researcher was typing in, and a window manager may give the focus elsewhere (on a
+    bare X server nobody gives it at all)."""
+    window.raise_()
+    window.activateWindow()

@@ -50,13 +50,25 @@ class PassphraseEdit(QLineEdit):
 class PassphraseDialog(QDialog):
     """`new=True`: asks twice and shows strength; otherwise asks once.
 
-    The caller reads `passphrase()` after `accept`, uses it to open the study, and calls
-    `show_wrong()` to ask again if it was wrong.
+    Unlock (or Create, or Return) does not close the dialog: it emits
+    `sig_passphrase_entered` and waits, on screen and busy, while the caller opens the
+    study with `passphrase()`; the caller then calls `finish()` once the window that
+    replaces it is up, or `show_wrong()` to ask again. Closing it at once would leave the
+    app without a window while the study opens, and Qt quits an app whose last window
+    closed (issue 10).
     """
+
+    sig_passphrase_entered = Signal()
+    """The researcher asked to unlock (or create) with the passphrase typed; read it with
+    passphrase(). The dialog stays up, busy, until finish() or show_wrong()."""
+    sig_cancelled = Signal()
+    """Cancel, Escape or the window's close button. Emitted while the dialog is still on
+    screen, so the caller can show the window that replaces it before it goes."""
 
     def __init__(self, study_name: str, *, new: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._new = new
+        self._busy = False
         self.setWindowTitle("New study passphrase" if new else "Unlock study")
         self.setAccessibleName(self.windowTitle())
         intro = QLabel(
@@ -83,6 +95,9 @@ class PassphraseDialog(QDialog):
         self.message.setStyleSheet("color: #b00020")
         self.message.setWordWrap(True)
         self.message.hide()
+        self.progress = QLabel("Creating the study…" if new else "Opening the study…")
+        self.progress.setObjectName("passphraseProgress")
+        self.progress.hide()
 
         form = QFormLayout()
         form.addRow("&Passphrase:", self.first)
@@ -95,13 +110,14 @@ class PassphraseDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
             "Create" if new else "Unlock"
         )
-        self.buttons.accepted.connect(self._try_accept)
+        self.buttons.accepted.connect(self.accept)  # which checks Unlock/Create is enabled
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.caps)
         layout.addWidget(self.message)
+        layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
 
         for field in (self.first, self.second):
@@ -114,10 +130,39 @@ class PassphraseDialog(QDialog):
         return self.first.text()
 
     def show_wrong(self) -> None:
-        """After a failed unlock: say so plainly, clear the field, ask again."""
+        """After a failed unlock: say so plainly, clear the field, ask again, with the
+        keyboard in the field."""
+        self._set_busy(False)
         self.first.clear()
         self._say("That passphrase does not open this study. Check Caps Lock and try again.")
-        self.first.setFocus()
+        self.first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def finish(self, *, opened: bool) -> None:
+        """Close for good: the study opened (`opened`), or it could not be and the caller
+        has said why. Call it once the window that replaces this one is on screen."""
+        self._set_busy(False)
+        self.done(QDialog.DialogCode.Accepted if opened else QDialog.DialogCode.Rejected)
+
+    def accept(self) -> None:
+        if self._busy or not self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
+            return
+        self._set_busy(True)
+        self.sig_passphrase_entered.emit()
+
+    def reject(self) -> None:
+        self.sig_cancelled.emit()
+        super().reject()
+
+    def _set_busy(self, busy: bool) -> None:
+        # Read-only rather than disabled: the field keeps the keyboard focus (a disabled one
+        # would hand it to Cancel, where an impatient second Return would cancel the open).
+        self._busy = busy
+        self.first.setReadOnly(busy)
+        self.second.setReadOnly(busy)
+        self.progress.setVisible(busy)
+        if busy:
+            self._say("")
+        self._update()
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
@@ -125,6 +170,9 @@ class PassphraseDialog(QDialog):
 
     def _update(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if self._busy:
+            ok.setEnabled(False)
+            return
         if not self._new:
             ok.setEnabled(bool(self.first.text()))
             return
@@ -139,10 +187,6 @@ class PassphraseDialog(QDialog):
             hint = "The two passphrases differ."
         self._say(hint)
         ok.setEnabled(bool(text) and score >= MIN_SCORE and self.second.text() == text)
-
-    def _try_accept(self) -> None:
-        if self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
-            self.accept()
 
     def done(self, result: int) -> None:
         # Whatever the outcome, do not leave the passphrase in the widgets.

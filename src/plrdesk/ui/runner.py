@@ -87,6 +87,15 @@ class _Worker(QObject):
             self._study.close()
             self._study = None
 
+    @Slot()
+    def close_and_stop(self) -> None:
+        """Queued behind every job submitted before it, so each of those (the last typed
+        words' save among them) runs first; then the study closes and the thread ends."""
+        try:
+            self.close()
+        finally:
+            QThread.currentThread().quit()
+
 
 class OperationRunner(QObject):
     """Runs service operations on the database worker; results come back on the GUI thread."""
@@ -113,7 +122,7 @@ class OperationRunner(QObject):
         self._worker = _Worker(study)
         self._worker.moveToThread(self._thread)
         self._sig_submit.connect(self._worker.run)
-        self._sig_close.connect(self._worker.close)
+        self._sig_close.connect(self._worker.close_and_stop)
         self._worker.sig_done.connect(self._on_done)
         self._worker.sig_failed.connect(self._on_failed)
         self._worker.sig_progress.connect(self._on_progress)
@@ -196,13 +205,11 @@ class OperationRunner(QObject):
             return
         self._pending.clear()  # late results are dropped, never shown in a torn-down window
         self._progress_handlers.clear()
+        # Not quit() from here: that ends the worker's loop after the job it is running and
+        # drops every job queued behind it, saves included. The worker quits itself.
         self._sig_close.emit()
-        self._thread.quit()
         self._thread.wait()
-        # quit() ends the worker's loop after the job it is running, and events still queued
-        # behind that job (the close among them) are dropped; the thread has ended, so the
-        # study is closed here instead: the key, the connection and the study lock go now.
-        self._worker.close()
+        self._worker.close()  # a no-op unless the thread ended some other way
 
 
 def _alive(callback: Callable[..., object]) -> bool:

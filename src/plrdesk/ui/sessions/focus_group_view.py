@@ -5,10 +5,14 @@ never a name); 0 is the facilitator or the group (no speaker). One line box file
 is typed under the current speaker and the current question.
 
 Keys in the line box:
-- **a digit 0–9 sets the speaker while the box is empty**, and types normally once the
-  line has begun, so numbers inside a line ("we had 2 visits") need nothing special.
-  A line that must *start* with a digit: type a space first (lines are trimmed).
-- Alt+0–9 sets the speaker at any moment, even mid-line.
+- **the first key of a line, if it is a digit 0–9, picks the speaker**; every digit after
+  it is text, so a line may start with a number: 3 then "5 people asked me" files
+  "5 people asked me" for speaker 3. Backspace in the empty box takes the pick back (the
+  next digit picks again). A line typed without a pick stays with the last speaker; if it
+  starts with a number, pick the speaker first, even the same one (docs/decisions.md).
+  A digit nobody has (9 in a group of six) is typed, not dropped.
+- Alt+0–9 (or a click on a chip) picks the speaker at any moment, even mid-line; the
+  line's first digit is then text too.
 - Enter files the line under the speaker and question, clears the box, keeps the focus.
 - Ctrl+Up / Ctrl+Down: previous / next question.
 - Ctrl+Q: mark the line being typed as a quote (when the box is empty: the selected
@@ -21,12 +25,18 @@ there opens the theme picker, Ctrl+Shift+R repeats the last theme.
 
 Show-of-hands questions of the guide each have a counter (one number box per answer),
 saved as the counts of one entry under that question.
+
+Tab goes round the line box and the counters' number boxes only (line box, each counter
+in order, line box again), never out of the session; from anything else here (chips,
+filed lines, question list) Tab goes to the line box. A letter typed in a number box goes
+to the line box with the focus, so no typed word is dropped (issue 10).
 """
 
 from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent, QUndoStack
@@ -71,28 +81,56 @@ def _short(text: str, limit: int) -> str:
 
 
 DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(10)}
+KEYS_HINT = (
+    "First key of a line: a digit picks the speaker (1–9, 0 the group); digits after it are"
+    " text, so 3 then “5 people…” files “5 people…” for 3 · Backspace in the empty box:"
+    " pick again · Alt+0–9 at any time · Tab: the show-of-hands counts · Ctrl+↑/↓ question"
+    " · Ctrl+Q quote · Ctrl+Shift+S safeguarding"
+)
 
 
 class LineBox(QLineEdit):
-    """The one line the researcher types into (see the module docstring for its keys)."""
+    """The one line the researcher types into (see the module docstring for its keys).
 
-    sig_speaker_key = Signal(int)
-    """A digit 0–9 chose a speaker."""
+    `armed`: the next key, if a digit, picks the speaker. True for a fresh line (after
+    filing); False once the speaker was picked for this line or the line has begun, so a
+    line can start with a digit and nothing typed is ever taken for a speaker twice.
+    `pick(n)` picks speaker n, False when nobody has that number: the digit is typed then,
+    never dropped."""
+
     sig_question_step = Signal(int)
     """-1 or +1: Ctrl+Up or Ctrl+Down."""
+    sig_armed = Signal(bool)
+    """Whether the next digit picks the speaker (for the hint beside the box)."""
 
-    def __init__(self, undo: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, undo: QUndoStack, pick: Callable[[int], bool], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._undo = undo
+        self._pick = pick
+        self.armed = True
+        self.textChanged.connect(self._text_changed)
+
+    def _text_changed(self, text: str) -> None:
+        if text:  # the line has begun: its digits are text
+            self.set_armed(False)
+
+    def set_armed(self, armed: bool) -> None:
+        if armed != self.armed:
+            self.armed = armed
+            self.sig_armed.emit(armed)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()
         plain = mods & ~Qt.KeyboardModifier.KeypadModifier
-        if key in DIGITS and plain == Qt.KeyboardModifier.NoModifier and not self.text():
-            self.sig_speaker_key.emit(DIGITS[key])
+        empty = not self.text()
+        plain_digit = key in DIGITS and plain == Qt.KeyboardModifier.NoModifier
+        if plain_digit and empty and self.armed and self._pick(DIGITS[key]):
+            self.set_armed(False)
             return
-        if key in DIGITS and plain == Qt.KeyboardModifier.AltModifier:
-            self.sig_speaker_key.emit(DIGITS[key])
+        if key == Qt.Key.Key_Backspace and empty and not self.armed:
+            self.set_armed(True)  # the pick taken back, as if the digit had been in the box
             return
         if plain == Qt.KeyboardModifier.ControlModifier and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             self.sig_question_step.emit(-1 if key == Qt.Key.Key_Up else 1)
@@ -130,6 +168,24 @@ class LinesTree(QTreeView):
         super().keyPressEvent(event)
 
 
+class CountBox(QSpinBox):
+    """A number of hands. A letter or space typed here would be dropped by the spin box,
+    so it is handed on (`sig_words`) to go to the line box instead."""
+
+    sig_words = Signal(object)
+    """The QKeyEvent of a printable key that is not a digit."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        mods = event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        )
+        if text and text.isprintable() and not text.isdigit() and not mods:
+            self.sig_words.emit(event)
+            return
+        super().keyPressEvent(event)
+
+
 class ShowOfHands(QFrame):
     """A counter for one show-of-hands question: a number box per answer."""
 
@@ -141,7 +197,7 @@ class ShowOfHands(QFrame):
         self.setAccessibleName(f"Show of hands, question {number}")
         self._doc = doc
         self.question = item.id
-        self.spins: dict[str, QSpinBox] = {}
+        self.spins: dict[str, CountBox] = {}
         layout = QVBoxLayout(self)
         title = QLabel(f"<b>{number}.</b> {html.escape(_short(text, 110))}")
         title.setWordWrap(True)
@@ -151,7 +207,7 @@ class ShowOfHands(QFrame):
         current = doc.show_of_hands_entry(item.id)
         counts = current.show_of_hands or {} if current else {}
         for choice in item.choices:
-            spin = QSpinBox()
+            spin = CountBox()
             spin.setRange(0, 99)
             spin.setValue(int(counts.get(choice.value, 0)))
             spin.setAccessibleName(f"{choice.label}: number of hands")
@@ -235,18 +291,14 @@ class FocusGroupView(QWidget):
             "background: #1565c0; color: white;"
         )
         self.speaker_label.setAccessibleName("Current speaker")
-        self.line = LineBox(doc.undo_stack)
+        self.line = LineBox(doc.undo_stack, self.pick_speaker)
         self.line.setAccessibleName("Line to file")
-        self.line.setPlaceholderText("Type what was said, then Enter")
-        self.keys_hint = QLabel(
-            "Empty box: 1–9 picks the speaker, 0 the group · Alt+0–9 at any time · "
-            "Ctrl+↑/↓ question · Ctrl+Q quote · Ctrl+Shift+S safeguarding"
-        )
+        self.keys_hint = QLabel(KEYS_HINT)
         self.keys_hint.setWordWrap(True)
         self.keys_hint.setStyleSheet(f"color: {MUTED}; font-size: small;")
         self.line.returnPressed.connect(self.file_line)
-        self.line.sig_speaker_key.connect(self.set_speaker_number)
         self.line.sig_question_step.connect(self.step_question)
+        self.line.sig_armed.connect(lambda _armed: self._show_line_hint())
         self.quote_button = QToolButton()
         self.quote_button.setText("❝ Quote")
         self.quote_button.setCheckable(True)
@@ -311,9 +363,11 @@ class FocusGroupView(QWidget):
             if item.type == ItemType.SHOW_OF_HANDS:
                 counter = ShowOfHands(doc, number, item)
                 self.counters[item.id] = counter
+                for spin in counter.spins.values():
+                    spin.sig_words.connect(self._words_in_counter)
                 hands_layout.addWidget(counter)
         hands_layout.addStretch(1)
-        hands_scroll = QScrollArea()
+        self.hands_scroll = hands_scroll = QScrollArea()
         hands_scroll.setWidgetResizable(True)
         hands_scroll.setWidget(hands)
         hands_scroll.setAccessibleName("Show of hands")
@@ -392,19 +446,37 @@ class FocusGroupView(QWidget):
         self.speaker = ref
         self.chips[ref].setChecked(True)
         self.speaker_label.setText(speaker_label(self.doc, ref))
+        self._show_line_hint()
 
-    def set_speaker_number(self, number: int) -> None:
-        """1–9: the member with that number; 0: the facilitator or the group."""
+    def _show_line_hint(self) -> None:
+        """The box says whether the next digit picks the speaker or is typed."""
+        if self.line.armed:
+            self.line.setPlaceholderText("Type what was said, then Enter (a digit first: speaker)")
+        else:
+            who = speaker_label(self.doc, self.speaker)
+            self.line.setPlaceholderText(f"{who} speaking: type the line (digits are text now)")
+
+    def pick_speaker(self, number: int) -> bool:
+        """1–9: the member with that number; 0: the facilitator or the group. False, and
+        nothing changes, when nobody has that number."""
         if number == 0:
             self.set_speaker(None)
-            return
+            return True
         member = next((m for m in self.doc.members if m.number == number), None)
-        if member is not None:
-            self.set_speaker(member.ref)
+        if member is None:
+            return False
+        self.set_speaker(member.ref)
+        return True
+
+    def set_speaker_number(self, number: int) -> None:
+        """Alt+digit: pick that speaker for this line, or say there is none."""
+        if self.pick_speaker(number):
+            self.line.set_armed(False)  # picked for this line: a first digit now is text
         else:
             self.doc.ctx.status(f"There is no speaker {number} in this group")
 
     def _chip_clicked(self, ref: str | None) -> None:
+        self.line.set_armed(False)  # picked for this line: a first digit now is text
         self.set_speaker(ref)
         self.line.setFocus()
 
@@ -437,6 +509,7 @@ class FocusGroupView(QWidget):
             verbatim=self.quote_button.isChecked(),
         )
         self.line.setText("")  # unlike clear(), also empties the box's own undo history
+        self.line.set_armed(True)  # a new line: its first digit picks the speaker again
         self.quote_button.setChecked(False)
         index = self.lines.index_of(entry_id)
         if index.isValid():
@@ -532,3 +605,42 @@ class FocusGroupView(QWidget):
 
     def focus_start(self) -> None:
         self.line.setFocus()
+
+    # -- Tab: the line box and the counters, never out of the session ----------------------
+
+    def tab_stops(self) -> list[QWidget]:
+        """The line box, then every show-of-hands number box in guide order."""
+        spins = [spin for counter in self.counters.values() for spin in counter.spins.values()]
+        return [self.line, *spins]
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab / Shift+Tab from anything in the view (Qt hands a child's Tab to its parents).
+
+        Qt's own chain ran from the last counter on to the main tab bar, which drops every
+        key typed there (issue 10); and chips, lists and buttons drop typed words too.
+        """
+        if not self.isVisible():  # hidden with the focus inside: Qt's chain finds a new one
+            return super().focusNextPrevChild(forward)
+        focus = self.focusWidget()
+        stops = self.tab_stops()
+        here = next(
+            (
+                i
+                for i, w in enumerate(stops)
+                if focus is not None and (w is focus or w.isAncestorOf(focus))
+            ),
+            None,
+        )
+        target = self.line if here is None else stops[(here + (1 if forward else -1)) % len(stops)]
+        if target is not self.line:
+            self.hands_scroll.ensureWidgetVisible(target)
+        target.setFocus(
+            Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+        )
+        return True
+
+    def _words_in_counter(self, event: QKeyEvent) -> None:
+        """A letter typed in a number box: to the line box, where it is kept."""
+        self.line.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.line.end(False)
+        self.line.keyPressEvent(event)

@@ -9,7 +9,11 @@ Keys (active anywhere in the widget):
 - Ctrl+Shift+Delete: delete the current note (Ctrl+Z brings it back);
 - Ctrl+T: give the selected words (no selection: the whole note) a theme, from a picker
   that filters as you type; Ctrl+Shift+R: the theme applied last, again (see coding);
-- Tab / Shift+Tab: next / previous note; Enter on a question: go to its notes.
+- Tab / Shift+Tab: the next / previous note box in order, question after question (the
+  last wraps to the first), with the cursor at the end of its text; from the question
+  list, its current question's notes (as Enter). Tab never leaves the notes: every key
+  typed after it lands in a note (docs/decisions.md, "Keys in a session");
+- Enter on a question: go to its notes.
 
 A question without notes shows one blank note; a note is made in the study on its first
 keystroke, so blank notes never become empty entries.
@@ -20,7 +24,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -310,6 +314,55 @@ class GuideNotes(QWidget):
         self.current_editor = editor
         return True
 
+    # -- Tab: from note box to note box, never out of the notes ------------------------------
+
+    def note_boxes(self) -> list[EntryEditor]:
+        """Every note box in the order shown: question by question, then "Other notes"."""
+        sections = sorted(self.sections.values(), key=self._page_layout.indexOf)
+        return [editor for section in sections for editor in section.editors]
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab / Shift+Tab from anything in here (Qt hands a child's Tab to its parents).
+
+        Qt's own chain would go on to whatever follows in the window, and a note made by
+        Ctrl+Enter joins that chain at its very end, so Tab went to the main tab bar and
+        the next note typed was dropped (issue 10). Only note boxes are Tab stops here.
+        Qt also calls this when the focused widget is hidden; once this view is hidden
+        itself, Qt's chain finds a visible widget instead.
+        """
+        if not self.isVisible():
+            return super().focusNextPrevChild(forward)
+        focus = self.focusWidget()
+        boxes = self.note_boxes()
+        here = next((i for i, e in enumerate(boxes) if e.text is focus), None)
+        if here is None:
+            self.enter_notes()
+        elif len(boxes) > 1:
+            step = 1 if forward else -1
+            reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+            self._land(boxes[(here + step) % len(boxes)], reason)
+        return True  # handled, even with one box: Tab never leaves the notes
+
+    def enter_notes(self) -> None:
+        """The current question's last note (Enter on the list, or Tab from outside the
+        notes); the first note box when the list has no current question."""
+        section = self.sections.get(self.current_question_from_list())
+        if section is not None:
+            self._ensure_placeholder(section)
+            if section.editors:
+                self._land(section.editors[-1], Qt.FocusReason.TabFocusReason)
+                return
+        boxes = self.note_boxes()
+        if boxes:
+            self._land(boxes[0], Qt.FocusReason.TabFocusReason)
+
+    def _land(self, editor: EntryEditor, reason: Qt.FocusReason) -> None:
+        # The cursor goes to the end so the words typed next continue the note rather than
+        # split it wherever the cursor was left.
+        self.notes_area.ensureWidgetVisible(editor, 0, 40)
+        editor.text.setFocus(reason)
+        editor.text.moveCursor(QTextCursor.MoveOperation.End)
+
     def focus_question(self, question: str | None) -> None:
         row = self.model.row_of(question)
         if row >= 0:
@@ -465,14 +518,7 @@ class GuideNotes(QWidget):
                 self.notes_area.ensureWidgetVisible(section.heading, 0, 10)
 
     def _go_to_notes(self, _index: QModelIndex | None = None) -> None:
-        section = self.sections.get(self.current_question_from_list())
-        if section is None:
-            return
-        self._ensure_placeholder(section)
-        if section.editors:
-            editor = section.editors[-1]
-            self.notes_area.ensureWidgetVisible(editor, 0, 40)
-            editor.focus_text()
+        self.enter_notes()
 
     def current_question_from_list(self) -> str | None:
         return self.model.question_id(self.question_list.currentIndex().row())

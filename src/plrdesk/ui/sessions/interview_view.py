@@ -1,5 +1,6 @@
 """A practitioner interview: the session line and clock, then the guide's questions beside
-the notes under each (see guide_notes for the keys)."""
+the notes under each (see guide_notes for the keys). Tab from the clock's buttons goes to
+the notes too, so Tab never leaves the session."""
 
 from __future__ import annotations
 
@@ -28,3 +29,10 @@ class InterviewView(QWidget):
 
     def focus_start(self) -> None:
         self.notes.question_list.setFocus()
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab outside the notes (the clock's buttons): into the notes, not out of the view."""
+        if not self.isVisible():  # hidden with the focus inside: Qt's chain finds a new one
+            return super().focusNextPrevChild(forward)
+        self.notes.enter_notes()
+        return True

@@ -4,6 +4,9 @@ Opening a session loads it once into a `SessionDocument` that stays while the st
 open, so undo can reach edits made in a session shown earlier (undoing one brings its
 session back on screen). Views refresh from the document, never from the database; a
 change from elsewhere (an erasure, a consent recorded) reloads or updates what it names.
+
+Keys: Enter on a session goes into it; F6 / Shift+F6 go between the list and the open
+session, since Tab stays inside a session (see its view).
 """
 
 from __future__ import annotations
@@ -81,6 +84,12 @@ class SessionsPage(QWidget):
         self.new_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.new_action.triggered.connect(lambda _checked=False: self.new_session())
         self.addAction(self.new_action)
+        # Tab stays inside a session (issue 10), so F6 is the way between the list and it.
+        self.pane_action = QAction("Sessions list or open session", self)
+        self.pane_action.setShortcuts([QKeySequence("F6"), QKeySequence("Shift+F6")])
+        self.pane_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.pane_action.triggered.connect(lambda _checked=False: self.switch_pane())
+        self.addAction(self.pane_action)
         self.new_button = QPushButton("&New session…")
         self.new_button.setToolTip("Ctrl+Shift+N")
         self.new_button.setAccessibleName("New session")
@@ -146,6 +155,13 @@ class SessionsPage(QWidget):
         summary = current.data(SessionRole)
         if summary is not None:
             self.show_session(summary.ref, focus=False)
+
+    def switch_pane(self) -> None:
+        """F6: from the open session to the list of sessions, from the list to the session."""
+        if self.current is not None and self.table.hasFocus():
+            self.current.focus_start()
+        else:
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _focus_capture(self, _index: QModelIndex) -> None:
         if self.current is not None:

@@ -4,6 +4,9 @@ guide's questions beside the notes (the same widget as a practitioner interview)
 While the parent has no verbal consent recorded, a prominent panel says "Record verbal
 consent first" with a button that opens the consent recorder (ctx.navigator's
 sig_record_consent). Notes can still be typed: nothing on this screen ever refuses words.
+
+Tab from the consent button, the call log or the clock goes to the notes (see guide_notes:
+Tab then moves from note to note), never out of the session.
 """
 
 from __future__ import annotations
@@ -145,3 +148,11 @@ class PhoneView(QWidget):
             self.consent.button.setFocus()
         else:
             self.notes.question_list.setFocus()
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab outside the notes (consent button, call log, clock): into the notes, where
+        what is typed next is kept, rather than on along Qt's chain out of the view."""
+        if not self.isVisible():  # hidden with the focus inside: Qt's chain finds a new one
+            return super().focusNextPrevChild(forward)
+        self.notes.enter_notes()
+        return True

@@ -1,0 +1,1 @@
+"""Journeys: the real app driven by the keyboard through one task, then the file read back."""
