@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QStatusBar, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox, QStatusBar, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -110,3 +111,29 @@ def entry_texts(path: Path, passphrase: str) -> list[str]:
 def theme_names(path: Path, passphrase: str) -> dict[str, str]:
     with StudyFile.open(path, passphrase) as study, study.transaction() as db:
         return {t.ref: t.name for t in db.scalars(select(m.Theme))}
+
+
+class ModalWatcher:
+    """Reads and answers (Return) every message box that runs its own modal loop (the
+    static QMessageBox.warning and friends: application-modal), which the test's code
+    could not reach while that loop runs. `seen` holds (title, text) of each, in order.
+    Window-modal boxes (shown with .open()) are left for the test to answer."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+        self._timer = QTimer()
+        self._timer.setInterval(50)
+        self._timer.timeout.connect(self._look)
+        self._timer.start()
+
+    def _look(self) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            return
+        if box.windowModality() != Qt.WindowModality.ApplicationModal:
+            return
+        self.seen.append((box.windowTitle(), box.text()))
+        QTest.keyClick(QApplication.focusWidget() or box, Qt.Key.Key_Return)
+
+    def stop(self) -> None:
+        self._timer.stop()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plrdesk.storage import files, study_lock
-from plrdesk.storage.errors import StudyBusy
+from plrdesk.storage.errors import NotAStudyFile, StudyBusy
 
 if TYPE_CHECKING:
     from plrdesk.storage.study_file import StudyFile
@@ -23,8 +23,12 @@ if TYPE_CHECKING:
 KEEP_AUTOMATIC = 5
 
 
-def backup_to(study: StudyFile, dest: Path) -> Path:
+def backup_to(study: StudyFile, dest: Path, *, verify: bool = False) -> Path:
     """Write an encrypted copy of `study` to `dest`, atomically. Returns `dest`.
+
+    With `verify`, the copy's pages are checked (SQLite's integrity check, through the
+    same key) before it is put in place, and a damaged copy is not written at all: a
+    study written over in place while open reads as a mix of two files' pages.
 
     Refuses the study itself or its sidecars by any spelling, and a study another plrdesk
     holds open (it would be replaced under that program's feet).
@@ -42,8 +46,18 @@ def backup_to(study: StudyFile, dest: Path) -> Path:
         study.raw_execute(f"ATTACH DATABASE {literal} AS backup_target")
         try:
             study.raw_execute("SELECT sqlcipher_export('backup_target')")
+            problems = (
+                [r[0] for r in study.raw_execute("PRAGMA backup_target.integrity_check")]
+                if verify
+                else ["ok"]
+            )
         finally:
             study.raw_execute("DETACH DATABASE backup_target")
+        if problems != ["ok"]:
+            raise NotAStudyFile(
+                "the copy would be damaged (the study was read as a mix of two files: one"
+                " was written over the other while it was open); no copy was written"
+            )
         files.fsync(partial)
         files.move_into_place(partial, dest)
     except BaseException:
@@ -58,12 +72,12 @@ def backup_dir(study_path: Path) -> Path:
     return study_path.with_name(study_path.name + ".backups")
 
 
-def automatic_backup(study: StudyFile, *, reason: str) -> Path:
+def automatic_backup(study: StudyFile, *, reason: str, verify: bool = False) -> Path:
     """Back up before a risky step (schema upgrade, erasure); keep only the newest few."""
     folder = backup_dir(study.path)
     folder.mkdir(mode=0o700, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = backup_to(study, folder / f"{study.path.stem}-{stamp}-{reason}.plr")
+    target = backup_to(study, folder / f"{study.path.stem}-{stamp}-{reason}.plr", verify=verify)
     # Prune only what this function wrote (its exact name pattern): a backup the researcher
     # put in the folder by hand is theirs to delete.
     ours = re.compile(rf"^{re.escape(study.path.stem)}-\d{{8}}T\d{{12}}Z-[a-z-]+\.plr$")

@@ -204,7 +204,7 @@ class StudyFile:
         from plrdesk.storage.backups import automatic_backup
 
         with contextlib.suppress(Exception):  # best effort: the app offered a copy already
-            kept = automatic_backup(self, reason="replaced")
+            kept = automatic_backup(self, reason="replaced", verify=True)
             log.info("replaced study: kept a copy in %s", kept.parent)
         if self._wal_aside is None:
             return False
@@ -280,15 +280,21 @@ class StudyFile:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error."""
-        with self.sessions() as db, db.begin():
-            yield db
-        self.note_own_changes()  # a commit may checkpoint, and so change the file itself
+        try:
+            with self.sessions() as db, db.begin():
+                yield db
+        finally:
+            # A commit may checkpoint and so change the file; so may one that failed half
+            # way (a full disk). Either is ours: nobody else writes while we hold the lock.
+            self.note_own_changes()
 
     def raw_execute(self, sql: str) -> list[tuple[Any, ...]]:
         """Run one statement on the raw connection outside any transaction (PRAGMA, VACUUM)."""
         assert self._raw is not None, "study is closed"
-        rows: list[tuple[Any, ...]] = self._raw.execute(sql).fetchall()
-        self.note_own_changes()
+        try:
+            rows: list[tuple[Any, ...]] = self._raw.execute(sql).fetchall()
+        finally:
+            self.note_own_changes()
         return rows
 
     def raw_connection(self) -> Any:

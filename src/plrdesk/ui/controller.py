@@ -17,7 +17,8 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+import shiboken6
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from plrdesk import settings as app_settings
@@ -38,6 +39,11 @@ log = logging.getLogger(__name__)
 
 OpenWork = Callable[[str], Callable[[], StudyFile]]
 OPENING_WAIT_MS = 30_000
+DRAIN_WAIT_MS = 30_000  # a save that hangs longer than this is reported as not finished
+
+
+def _nothing(db: object) -> None:
+    """A no-op queued behind the saves, to know when they have all answered."""
 
 
 class AppController(QObject):
@@ -59,8 +65,10 @@ class AppController(QObject):
         self._path: Path | None = None
         self._retry_work: OpenWork | None = None
         self.replaced_box: QMessageBox | None = None
+        self.unsaved_box: QMessageBox | None = None
+        self._closing_window = False
         self.idle = IdleLock(self.settings.auto_lock_minutes, self)
-        self.idle.sig_idle.connect(self.lock)
+        self.idle.sig_idle.connect(self._idle_lock)
         app.installEventFilter(self.idle)
 
     # -- welcome ---------------------------------------------------------------------------
@@ -195,6 +203,7 @@ class AppController(QObject):
         self.runner.sig_study_replaced.connect(self._study_replaced)
         self.window = MainWindow(self.runner, self.forms)
         self.window.sig_lock_requested.connect(self.lock)
+        self.window.may_close = self._may_close_window
         self.window.sig_close_requested.connect(self.close_study)
         self.window.sig_preferences_requested.connect(self.edit_preferences)
         self.window.show()
@@ -260,7 +269,11 @@ class AppController(QObject):
             QMessageBox.warning(self._parent(), "Could not save a copy", str(exc))
 
         self.runner.submit(
-            lambda study: backup_to(study, target), saved, failed, whole_file=True, rescue=True
+            lambda study: backup_to(study, target, verify=True),
+            saved,
+            failed,
+            whole_file=True,
+            rescue=True,
         )
 
     def edit_preferences(self) -> None:
@@ -284,12 +297,83 @@ class AppController(QObject):
             self.runner.deleteLater()
             self.runner = None
         if self.window is not None:
+            self._closing_window = True  # asked already (or the app is ending)
             self.window.close()
+            self._closing_window = False
             self.window.deleteLater()
             self.window = None
 
-    def lock(self) -> None:
+    def _all_saved(self) -> str | None:
+        """Queue the last keystrokes, wait until the worker has answered every save queued
+        so far, then say why some typing is still not in the study (None: all saved)."""
+        if self.window is None or self.runner is None:
+            return None
+        self.window.sessions.flush()
+        loop = QEventLoop()
+        answered: list[bool] = []
+
+        def back(_: object) -> None:
+            answered.append(True)
+            loop.quit()
+
+        # Jobs run in order and their answers come back in order: once this one is back,
+        # every save before it has succeeded or failed (and a failure is pending again).
+        self.runner.submit(_nothing, back, back, rescue=True)
+        if not answered:
+            QTimer.singleShot(DRAIN_WAIT_MS, loop.quit)
+            loop.exec()
+        return self.window.sessions.unsaved()
+
+    def _may_leave(self, doing: str) -> bool:
+        """True when nothing typed would be lost by `doing` (lock, close), or the researcher
+        chose to lose it; the default keeps the study open."""
+        reason = self._all_saved()
+        if reason is None:
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Some notes are not saved", "", parent=self.window
+        )
+        box.setText(
+            f"Some of what you typed is not saved yet ({reason}).\n\nIt is still on screen."
+            f" If you {doing} now, what is not saved is lost."
+        )
+        keep = box.addButton("&Keep the study open", QMessageBox.ButtonRole.RejectRole)
+        box.addButton(f"{doing.capitalize()} and &lose it", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        typing_in = QApplication.focusWidget()
+        self.unsaved_box = box
+        box.exec()
+        self.unsaved_box = None
+        if box.clickedButton() is not keep:
+            return True
+        if self.window is not None:  # back to the note, to go on typing
+            _give_the_keyboard(self.window)
+            if typing_in is not None and shiboken6.isValid(typing_in):
+                typing_in.setFocus()
+        return False
+
+    def _idle_lock(self) -> None:
+        """The idle lock never takes unsaved words with it: it waits for them to be saved.
+        Nor does it pull the window from under a dialog running its own loop (a message, a
+        file dialog): the window would be deleted inside that loop and the process abort."""
+        if _modal_over(self.window) or self.unsaved_box is not None:
+            self.idle.start()
+            return
+        reason = self._all_saved()
+        if reason is None:
+            self.lock(asked=True)
+            return
+        if self.window is not None:
+            self.window.statusBar().showMessage(
+                f"Not locked: some notes are not saved yet ({reason})"
+            )
+        self.idle.start()
+
+    def lock(self, *, asked: bool = False) -> None:
         if self.window is None or self._path is None:
+            return
+        if not asked and not self._may_leave("lock the study"):
             return
         log.info("study locked")
         path = self._path
@@ -299,8 +383,15 @@ class AppController(QObject):
         self.sig_locked.emit()
 
     def close_study(self) -> None:
+        if self.window is not None and not self._may_leave("close the study"):
+            return
         self.show_welcome()  # first, for the same reason
         self._tear_down()
+
+    def _may_close_window(self) -> bool:
+        if self._closing_window:
+            return True
+        return self._may_leave("close plrdesk")
 
     def shutdown(self) -> None:
         if self._opening is not None:
@@ -318,3 +409,13 @@ def _give_the_keyboard(window: QWidget) -> None:
     bare X server nobody gives it at all)."""
     window.raise_()
     window.activateWindow()
+
+
+def _modal_over(window: QWidget | None) -> bool:
+    """A dialog of `window`'s (its child, so deleted with it) is running its own loop."""
+    widget = QApplication.activeModalWidget()
+    while widget is not None:
+        if widget is window:
+            return True
+        widget = widget.parentWidget()
+    return False

@@ -48,6 +48,8 @@ class MainWindow(QMainWindow):
         self, runner: OperationRunner, forms: FormCatalog, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.may_close: Callable[[], bool] = lambda: True
+        """Asked before the window closes (the controller: is everything typed saved?)."""
         self.runner = runner
         self.undo = QUndoStack(self)
         self.ctx = StudyContext(runner, forms, self.undo, runner.path)
@@ -101,7 +103,9 @@ class MainWindow(QMainWindow):
             menu = menus.get(menu_title) or self.menuBar().addMenu(menu_title)
             menus[menu_title] = menu
             act = QAction(text, self)
-            if shortcut is not None:
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                act.setShortcuts(shortcut)  # every binding (Close is Ctrl+W and Ctrl+F4)
+            elif shortcut is not None:
                 act.setShortcut(QKeySequence(shortcut))
             act.triggered.connect(lambda _checked=False: slot())
             menu.addAction(act)
@@ -192,5 +196,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10_000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
         QSettings("plrdesk", "plrdesk").setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from plrdesk.domain.spans import Edit
 from plrdesk.services.codings import TextSaved, save_entry_text
 from plrdesk.services.entries import UnknownEntry
+from plrdesk.storage.errors import StudyReplaced
 from plrdesk.ui.runner import OperationRunner
 
 IDLE_MS = 400
@@ -84,6 +85,7 @@ class Autosave(QObject):
         self._pending: dict[uuid.UUID, str] = {}
         self._edits: dict[uuid.UUID, Edits] = {}
         self._in_flight = 0
+        self._failure: str | None = None
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.setInterval(idle_ms)
@@ -113,6 +115,11 @@ class Autosave(QObject):
         self._pending.pop(entry_id, None)
         self._edits.pop(entry_id, None)
 
+    @property
+    def failure(self) -> str | None:
+        """Why the last save failed, while its text is still pending; None once saved."""
+        return self._failure
+
     def is_idle(self) -> bool:
         """Nothing waiting to be saved and no save running."""
         return not self._pending and self._in_flight == 0
@@ -137,6 +144,7 @@ class Autosave(QObject):
 
     def _done(self, result: object) -> None:
         self._in_flight -= 1
+        self._failure = None
         now = dt.datetime.now()
         self._status(f"Saved at {now:%H:%M:%S}")
         self.sig_saved.emit(now)
@@ -153,7 +161,11 @@ class Autosave(QObject):
             else:
                 self._pending[entry_id] = text
                 self._edits[entry_id] = edits.get(entry_id)
-        self._retry.start()
-        message = f"Not saved yet ({exc}); trying again"
+        self._failure = str(exc)
+        if isinstance(exc, StudyReplaced):  # no retry can succeed: say so, and stay said
+            message = f"Not saving: {exc}; what you type stays on screen"
+        else:
+            self._retry.start()
+            message = f"Not saved yet ({exc}); trying again"
         self._status(message)
         self.sig_failed.emit(message)

@@ -305,3 +305,11 @@ class SessionsPage(QWidget):
         """Queue every pending save now (before the study is locked or closed)."""
         for doc in self.docs.values():
             doc.autosave.flush()
+
+    def unsaved(self) -> str | None:
+        """Why some typing is not in the study yet (once the saves queued have answered),
+        or None when everything on screen is saved."""
+        for doc in self.docs.values():
+            if shiboken6.isValid(doc) and not doc.autosave.is_idle():
+                return doc.autosave.failure or "a save has not finished"
+        return None
