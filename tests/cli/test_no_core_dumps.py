@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -27,18 +27,6 @@ def _core_limit(pid: int) -> str:
     raise AssertionError("no core limit line")
 
 
-def _wait_for_core_limit_zero(proc: subprocess.Popen[bytes]) -> str:
-    """Poll the running process until its limit reads 0 0 (or it ends, or 20 s pass)."""
-    deadline = time.monotonic() + 20
-    seen = ""
-    while time.monotonic() < deadline and proc.poll() is None:
-        seen = _core_limit(proc.pid)
-        if seen == "0 0":
-            return seen
-        time.sleep(0.02)
-    return seen
-
-
 def _unlimited_core_env() -> dict[str, str]:
     return {**os.environ, "PLRDESK_PASSPHRASE": PASSPHRASE, "QT_QPA_PLATFORM": "offscreen"}
 
@@ -48,6 +36,14 @@ def _raise_core_limit() -> None:  # as a shell with `ulimit -c unlimited` would 
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
     resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+
+
+def _started_reading(fifo: Path, proc: subprocess.Popen[bytes]) -> IO[str]:
+    """Open `fifo` for writing: that returns once `proc` has opened it to read, which it
+    does only after its composition root ran (no sleeping, no polling)."""
+    handle = fifo.open("w")
+    assert proc.poll() is None
+    return handle
 
 
 def test_a_command_runs_with_no_core_dumps(demo_path: Path, tmp_path: Path) -> None:
@@ -60,24 +56,27 @@ def test_a_command_runs_with_no_core_dumps(demo_path: Path, tmp_path: Path) -> N
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        assert _wait_for_core_limit_zero(proc) == "0 0"
-    finally:
-        fifo.write_text('{"format": "plrdesk-study", "version": 1}')
-        proc.wait(timeout=60)
+    with _started_reading(fifo, proc) as data:
+        assert _core_limit(proc.pid) == "0 0"
+        data.write('{"format": "plrdesk-study", "version": 1}')
+    proc.wait(timeout=60)
 
 
-def test_the_app_runs_with_no_core_dumps() -> None:
+def test_the_app_runs_with_no_core_dumps(demo_path: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "passphrase"
+    os.mkfifo(fifo)  # `plrdesk open` reads it before the app starts: look at it then
+    env = {k: v for k, v in _unlimited_core_env().items() if k != "PLRDESK_PASSPHRASE"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "plrdesk"],
-        env=_unlimited_core_env(),
+        [sys.executable, "-m", "plrdesk", "open", str(demo_path), "--passphrase-file", str(fifo)],
+        env=env,
         preexec_fn=_raise_core_limit,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        assert _wait_for_core_limit_zero(proc) == "0 0"
-        assert proc.poll() is None  # the app is up, not ended
+        with _started_reading(fifo, proc) as secret:
+            assert _core_limit(proc.pid) == "0 0"
+            secret.write(PASSPHRASE + "\n")
     finally:
         proc.kill()
         proc.wait()
