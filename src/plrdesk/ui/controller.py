@@ -17,8 +17,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from plrdesk import settings as app_settings
@@ -27,7 +26,7 @@ from plrdesk.forms.problems import FormErrors
 from plrdesk.storage.backups import backup_to
 from plrdesk.storage.errors import StudyFileError, WrongPassphrase
 from plrdesk.storage.study_file import STUDY_SUFFIX, StudyFile
-from plrdesk.ui import opener
+from plrdesk.ui import leaving, opener
 from plrdesk.ui.idle_lock import IdleLock
 from plrdesk.ui.main_window import MainWindow
 from plrdesk.ui.passphrase_dialog import PassphraseDialog
@@ -39,11 +38,6 @@ log = logging.getLogger(__name__)
 
 OpenWork = Callable[[str], Callable[[], StudyFile]]
 OPENING_WAIT_MS = 30_000
-DRAIN_WAIT_MS = 30_000  # a save that hangs longer than this is reported as not finished
-
-
-def _nothing(db: object) -> None:
-    """A no-op queued behind the saves, to know when they have all answered."""
 
 
 class AppController(QObject):
@@ -80,7 +74,7 @@ class AppController(QObject):
         self.welcome.sig_demo_requested.connect(self.try_demo)
         self.welcome.sig_recent_chosen.connect(self.open_path)
         self.welcome.show()
-        _give_the_keyboard(self.welcome)
+        leaving.give_the_keyboard(self.welcome)
 
     def _welcome_unless_a_window_is_up(self) -> None:
         if self.window is None and (self.welcome is None or not self.welcome.isVisible()):
@@ -151,7 +145,7 @@ class AppController(QObject):
         dialog.sig_cancelled.connect(self._cancelled)
         self.dialog = dialog
         dialog.open()
-        _give_the_keyboard(dialog)
+        leaving.give_the_keyboard(dialog)
 
     def _start_open(self, work: OpenWork) -> None:
         assert self.dialog is not None
@@ -207,7 +201,7 @@ class AppController(QObject):
         self.window.sig_close_requested.connect(self.close_study)
         self.window.sig_preferences_requested.connect(self.edit_preferences)
         self.window.show()
-        _give_the_keyboard(self.window)
+        leaving.give_the_keyboard(self.window)
         if dialog is not None:
             dialog.finish(opened=True)  # only now: the main window is on screen
         if self.welcome is not None:
@@ -304,25 +298,9 @@ class AppController(QObject):
             self.window = None
 
     def _all_saved(self) -> str | None:
-        """Queue the last keystrokes, wait until the worker has answered every save queued
-        so far, then say why some typing is still not in the study (None: all saved)."""
         if self.window is None or self.runner is None:
             return None
-        self.window.sessions.flush()
-        loop = QEventLoop()
-        answered: list[bool] = []
-
-        def back(_: object) -> None:
-            answered.append(True)
-            loop.quit()
-
-        # Jobs run in order and their answers come back in order: once this one is back,
-        # every save before it has succeeded or failed (and a failure is pending again).
-        self.runner.submit(_nothing, back, back, rescue=True)
-        if not answered:
-            QTimer.singleShot(DRAIN_WAIT_MS, loop.quit)
-            loop.exec()
-        return self.window.sessions.unsaved()
+        return leaving.wait_for_saves(self.runner, self.window.sessions)
 
     def _may_leave(self, doing: str) -> bool:
         """True when nothing typed would be lost by `doing` (lock, close), or the researcher
@@ -330,17 +308,7 @@ class AppController(QObject):
         reason = self._all_saved()
         if reason is None:
             return True
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "Some notes are not saved", "", parent=self.window
-        )
-        box.setText(
-            f"Some of what you typed is not saved yet ({reason}).\n\nIt is still on screen."
-            f" If you {doing} now, what is not saved is lost."
-        )
-        keep = box.addButton("&Keep the study open", QMessageBox.ButtonRole.RejectRole)
-        box.addButton(f"{doing.capitalize()} and &lose it", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
+        box, keep = leaving.unsaved_box(self.window, reason, doing)
         typing_in = QApplication.focusWidget()
         self.unsaved_box = box
         box.exec()
@@ -348,16 +316,14 @@ class AppController(QObject):
         if box.clickedButton() is not keep:
             return True
         if self.window is not None:  # back to the note, to go on typing
-            _give_the_keyboard(self.window)
-            if typing_in is not None and shiboken6.isValid(typing_in):
-                typing_in.setFocus()
+            leaving.give_the_keyboard(self.window, typing_in)
         return False
 
     def _idle_lock(self) -> None:
         """The idle lock never takes unsaved words with it: it waits for them to be saved.
         Nor does it pull the window from under a dialog running its own loop (a message, a
         file dialog): the window would be deleted inside that loop and the process abort."""
-        if _modal_over(self.window) or self.unsaved_box is not None:
+        if leaving.modal_over(self.window) or self.unsaved_box is not None:
             self.idle.start()
             return
         reason = self._all_saved()
@@ -401,21 +367,3 @@ class AppController(QObject):
             # still there to take the emit.
             opener.wait_for_openings(OPENING_WAIT_MS)
         self._tear_down()
-
-
-def _give_the_keyboard(window: QWidget) -> None:
-    """Ask for the keyboard focus for a window just shown: it replaces the app's own window
-    the researcher was typing in, and a window manager may give the focus elsewhere (on a
-    bare X server nobody gives it at all)."""
-    window.raise_()
-    window.activateWindow()
-
-
-def _modal_over(window: QWidget | None) -> bool:
-    """A dialog of `window`'s (its child, so deleted with it) is running its own loop."""
-    widget = QApplication.activeModalWidget()
-    while widget is not None:
-        if widget is window:
-            return True
-        widget = widget.parentWidget()
-    return False
