@@ -317,10 +317,10 @@ def leaked_names(out: dict[str, Path], names: list[str]) -> list[str]:
 def breakdown_in_process(study: Path) -> None:
     """Where an export's time goes, in this (warm) process: building the summary once,
     then each renderer; and a plain `json.dumps` of the summary, the floor for JSON."""
-    from plrdesk.cli.export_command import study_anonymiser
     from plrdesk.cli.study_commands import shipped_forms
     from plrdesk.export.build import build_summary
     from plrdesk.export.formats import renderer
+    from plrdesk.export.study import study_anonymiser
     from plrdesk.storage.study_file import StudyFile
 
     forms = shipped_forms()

@@ -1,4 +1,8 @@
-"""`plrdesk export`: writes the file, prints the redaction report, records the export."""
+"""`plrdesk export`: writes the file, prints the redaction report, records the export.
+
+The command is a caller of `plrdesk.export.study.export_study`; the stand-in anonymiser is
+put where that function chooses the study's anonymiser, so the command runs as it ships.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from plrdesk.cli import export_command
 from plrdesk.cli.app import HANDLERS
 from plrdesk.cli.exit_codes import CliError, Exit
 from plrdesk.domain import models as m
+from plrdesk.export import study as export_study_module
 from plrdesk.shipped import demo_study_json
 from plrdesk.storage.study_file import StudyFile
 from tests.conftest import CliResult
@@ -41,7 +46,7 @@ def with_stand_in(monkeypatch: pytest.MonkeyPatch) -> WordListAnonymiser:
     """The register of the demo as the anonymiser, and the test passphrase."""
     document = json.loads(demo_study_json().read_text(encoding="utf-8"))
     stand_in = WordListAnonymiser(register_terms(document), review=["ninety"])
-    monkeypatch.setattr(export_command, "study_anonymiser", lambda db: stand_in)
+    monkeypatch.setattr(export_study_module, "study_anonymiser", lambda db: stand_in)
     monkeypatch.setenv("PLRDESK_PASSPHRASE", PASSPHRASE)
     return stand_in
 
@@ -109,11 +114,25 @@ def test_suppress_below_reaches_the_file(
 
 
 def test_without_the_anonymiser_nothing_is_exported(
-    demo_study: StudyFile, monkeypatch: pytest.MonkeyPatch
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(export_command, "ENGINE", "plrdesk.anonymise.no_such_engine")
-    with demo_study.transaction() as db, pytest.raises(CliError, match="no anonymiser"):
-        export_command.study_anonymiser(db)
+    monkeypatch.setattr(export_study_module, "ENGINE", "plrdesk.anonymise.no_such_engine")
+    monkeypatch.setenv("PLRDESK_PASSPHRASE", PASSPHRASE)
+    with (
+        StudyFile.open(demo_path, PASSPHRASE) as study,
+        study.transaction() as db,
+        pytest.raises(export_study_module.NoAnonymiser, match="no anonymiser"),
+    ):
+        export_study_module.study_anonymiser(db)
+    out = tmp_path / "summary.md"
+    with pytest.raises(CliError, match="no anonymiser") as failed:
+        export_command.cmd_export(export_args(demo_path, "md", out))
+    assert failed.value.code == Exit.FAILURE
+    assert str(failed.value) == (
+        "this build of plrdesk has no anonymiser (plrdesk.anonymise.no_such_engine is"
+        " missing); nothing was exported"
+    )
+    assert [p.name for p in tmp_path.iterdir() if "summary" in p.name] == []  # nor a partial
 
 
 @pytest.mark.skipif("export" not in HANDLERS, reason="`export` is not yet in cli/app.py HANDLERS")

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from plrdesk.anonymise.register import name_parts
 from plrdesk.anonymise.types import Redacted
-from plrdesk.cli.export_command import study_anonymiser
 from plrdesk.cli.study_commands import shipped_forms
 from plrdesk.domain import models as m
 from plrdesk.export.build import build_summary
 from plrdesk.export.formats import FORMATS
+from plrdesk.export.study import study_anonymiser
 from plrdesk.services.corpus import load_corpus
 from plrdesk.shipped import demo_study_json
 from plrdesk.storage.study_file import StudyFile

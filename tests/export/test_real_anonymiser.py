@@ -1,5 +1,6 @@
-"""The export with the real anonymiser (plrdesk.anonymise.engine), built the way the
-command line builds it: no registered name in any format. Skipped until the engine lands."""
+"""The export with the real anonymiser (plrdesk.anonymise.engine), chosen the way every
+export chooses it (plrdesk.export.study): no registered name in any format. Skipped until
+the engine lands."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from plrdesk.cli.export_command import study_anonymiser
 from plrdesk.cli.study_commands import shipped_forms
 from plrdesk.export.build import build_summary
 from plrdesk.export.formats import FORMATS, write_export
+from plrdesk.export.study import study_anonymiser
 from plrdesk.storage.study_file import StudyFile
 from tests.export.conftest import register_terms
 from tests.export.support import words_found

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from plrdesk.cli.study_commands import shipped_forms
 from plrdesk.domain import models as m
 from plrdesk.domain.passages import raised_by
-from plrdesk.services.bulk_coding import UnknownTheme, code_entries, uncode
+from plrdesk.services.bulk_coding import UnknownTheme, code_entries, uncode, undo_code_entries
+from plrdesk.services.changes import Table
 from plrdesk.services.corpus import load_corpus
 from plrdesk.services.search import search_study
 from plrdesk.storage.study_file import StudyFile
@@ -45,7 +46,7 @@ def test_code_every_search_hit_then_undo(db: Session) -> None:
     assert len(fresh) == 2  # E8 and E16 already carry T4 as spans: left as they are
     before = codings(db, t4)
     changes = code_entries(db, t4, [hit.entry_id for hit in hits])
-    created = changes.added["coding"]
+    created = changes.added_ids(Table.CODING)
     assert codings(db, t4) == before + len(fresh)
     for coding_id, entry in zip(created, fresh, strict=True):  # in the order given
         coding = db.get(m.Coding, coding_id)
@@ -56,7 +57,7 @@ def test_code_every_search_hit_then_undo(db: Session) -> None:
     assert len(set(positions)) == len(positions)  # each new coding after the ones before
 
     undone = uncode(db, created)
-    assert sorted(undone.removed["coding"]) == sorted(created)
+    assert sorted(undone.removed_ids(Table.CODING)) == sorted(created)
     assert codings(db, t4) == before
     assert uncode(db, created).removed == {}  # already gone: nothing to do
 
@@ -79,13 +80,15 @@ def test_entries_already_carrying_the_theme_are_skipped(db: Session) -> None:
     t1 = theme(db, "T1")
     e1, e2 = entry_id(db, "E1"), entry_id(db, "E2")  # E2 has a coded span of T1
     first = code_entries(db, t1, [e1, e2, e1])
-    assert first.added["coding"] == [first.added["coding"][0]]  # e1, once; E2's span stays
+    assert first.added_ids(Table.CODING) == [
+        first.added_ids(Table.CODING)[0]
+    ]  # e1, once; E2's span stays
     span = db.scalars(select(m.Coding).where(m.Coding.entry_id == e2)).one()
     assert (span.start, span.end) == (68, 144)
     again = code_entries(db, t1, [e1, e2])
     assert again.added == {}
     # Another theme on the same entries is a new coding.
-    assert len(code_entries(db, theme(db, "T2"), [e1]).added["coding"]) == 1
+    assert len(code_entries(db, theme(db, "T2"), [e1]).added_ids(Table.CODING)) == 1
 
 
 def test_entries_without_text_or_gone_are_skipped(db: Session) -> None:
@@ -97,19 +100,29 @@ def test_entries_without_text_or_gone_are_skipped(db: Session) -> None:
     assert code_entries(db, t1, []).added == {}
 
 
+def test_the_undo_given_the_codings_result_takes_back_exactly_those(db: Session) -> None:
+    t1 = theme(db, "T1")
+    e1, e2 = entry_id(db, "E1"), entry_id(db, "E2")  # E2 has a span of T1 already: kept
+    before = codings(db, t1)
+    coded = code_entries(db, t1, [e1, e2])
+    undone = undo_code_entries(db, coded)
+    assert undone.removed_ids(Table.CODING) == coded.added_ids(Table.CODING)
+    assert codings(db, t1) == before
+
+
 def test_a_redo_can_put_back_the_same_ids(db: Session) -> None:
     t3 = theme(db, "T3")
     e1, e9 = entry_id(db, "E1"), entry_id(db, "E9")
     ids = {e1: uuid.uuid4(), e9: uuid.uuid4()}
-    created = code_entries(db, t3, [e1, e9], ids=ids).added["coding"]
+    created = code_entries(db, t3, [e1, e9], ids=ids).added_ids(Table.CODING)
     assert created == [ids[e1], ids[e9]]
     uncode(db, created)
-    assert code_entries(db, t3, [e1, e9], ids=ids).added["coding"] == created
+    assert code_entries(db, t3, [e1, e9], ids=ids).added_ids(Table.CODING) == created
 
 
 def test_bulk_coding_is_audited_without_content(db: Session) -> None:
     t3 = theme(db, "T3")
-    created = code_entries(db, t3, [entry_id(db, "E1")]).added["coding"]
+    created = code_entries(db, t3, [entry_id(db, "E1")]).added_ids(Table.CODING)
     uncode(db, created)
     events = list(db.scalars(select(m.AuditEvent).order_by(m.AuditEvent.at)))[-2:]
     assert [e.action for e in events] == ["bulk-code", "bulk-uncode"]
@@ -129,6 +142,6 @@ def test_many_entries_at_once(db: Session) -> None:
     everything = list(db.scalars(select(m.Entry.id).where(m.Entry.text.is_not(None))))
     wanted = everything + [uuid.uuid4() for _ in range(1200)]
     already = set(db.scalars(select(m.Coding.entry_id).where(m.Coding.theme_id == t2)))
-    created = code_entries(db, t2, wanted).added["coding"]
+    created = code_entries(db, t2, wanted).added_ids(Table.CODING)
     assert len(created) == len(set(everything) - already)
-    assert len(uncode(db, created).removed["coding"]) == len(created)
+    assert len(uncode(db, created).removed_ids(Table.CODING)) == len(created)

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
+from plrdesk.domain.ids import EntryId
 from plrdesk.domain.spans import Edit
+from plrdesk.services.changes import Table
 from plrdesk.services.codings import (
     NotAPassage,
     TextChanged,
@@ -23,11 +25,11 @@ from plrdesk.services.codings import (
     codings_of_session,
     remove_coding,
     restore_coding,
-    save_entry_text,
     set_memo,
     themes_for_picker,
     undo_code,
 )
+from plrdesk.services.note_texts import save_entry_text
 from plrdesk.services.themes import palette_colour
 from plrdesk.storage.study_file import StudyFile
 
@@ -57,7 +59,7 @@ def test_a_selection_is_snapped_to_its_words(demo_study: StudyFile) -> None:
         entry = entry_with(db)
         coded = code_passage(db, entry.id, theme(db, "T1"), 5, 11, memo="  why  ")
         assert (coded.start, coded.end) == (6, 10)
-        assert coded.added["coding"] == [coded.coding_id]
+        assert coded.added_ids(Table.CODING) == [coded.coding_id]
         assert not coded.merged
         (view,) = codings_of_entry(db, entry.id)
         assert (view.start, view.end, view.memo) == (6, 10, "why")
@@ -283,10 +285,11 @@ def test_a_save_that_deletes_every_coded_word_says_which_coding_went(
     with demo_study.transaction() as db:
         entry = entry_with(db, "alpha alpha alpha")
         coded = code_passage(db, entry.id, theme(db, "T1"), 12, 17, memo="m")
-        kept = save_entry_text(db, entry.id, "alpha alpha", [Edit(0, 6, 0)])  # the first goes
+        # the first "alpha " goes
+        kept = save_entry_text(db, EntryId(entry.id), "alpha alpha", [Edit(0, 6, 0)])
         assert kept.lost == []
         assert spans(db, entry) == [("T1", 6, 11)]
-        gone = save_entry_text(db, entry.id, "alpha ", [Edit(6, 5, 0)])
+        gone = save_entry_text(db, EntryId(entry.id), "alpha ", [Edit(6, 5, 0)])
         (lost,) = gone.lost
         assert lost.record.id == coded.coding_id
         assert (lost.record.start, lost.record.end, lost.record.memo) == (6, 11, "m")

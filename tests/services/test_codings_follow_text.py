@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from plrdesk.domain import models as m
+from plrdesk.domain.ids import EntryId
 from plrdesk.domain.spans import Edit
+from plrdesk.services.changes import Table
 from plrdesk.services.entries import set_entry_text
 from plrdesk.storage.study_file import StudyFile
 
@@ -19,8 +21,8 @@ def test_a_saved_edit_moves_the_coding(demo_study: StudyFile) -> None:
         assert coding.start is not None
         assert coding.end is not None
         words = entry.text[coding.start : coding.end]
-        changes = set_entry_text(db, entry.id, "Earlier, " + entry.text)
-        assert coding.id in changes.updated["coding"]
+        changes = set_entry_text(db, EntryId(entry.id), "Earlier, " + entry.text)
+        assert coding.id in changes.updated_ids(Table.CODING)
         assert entry.text[coding.start : coding.end] == words
 
 
@@ -32,7 +34,7 @@ def test_exact_edits_are_used_when_given(demo_study: StudyFile) -> None:
         coding = m.Coding(theme=theme, start=12, end=17)
         entry.codings.append(coding)
         db.flush()
-        set_entry_text(db, entry.id, "alpha alpha", [Edit(0, 6, 0)])
+        set_entry_text(db, EntryId(entry.id), "alpha alpha", [Edit(0, 6, 0)])
         assert (coding.start, coding.end) == (6, 11)
 
 
@@ -46,8 +48,8 @@ def test_a_coding_whose_words_are_all_deleted_goes_and_is_reported(demo_study: S
         assert entry.text is not None
         coding_id = coding.id
         remaining = entry.text[: coding.start] + entry.text[coding.end :]
-        changes = set_entry_text(db, entry.id, remaining)
-        assert changes.removed["coding"] == [coding_id]
+        changes = set_entry_text(db, EntryId(entry.id), remaining)
+        assert changes.removed_ids(Table.CODING) == [coding_id]
     with demo_study.transaction() as db:
         assert db.get(m.Coding, coding_id) is None
 
@@ -61,7 +63,7 @@ def test_deleting_and_restoring_a_note_keeps_its_quote_marks(demo_study: StudyFi
         coding.exemplar = True
         entry_id, coding_id = coding.entry_id, coding.id
     with demo_study.transaction() as db:
-        deleted = delete_entry(db, entry_id)
+        deleted = delete_entry(db, EntryId(entry_id))
     with demo_study.transaction() as db:
         restore_entry(db, deleted.snapshot)
     with demo_study.transaction() as db:

@@ -15,6 +15,7 @@ from plrdesk.domain import models as m
 from plrdesk.domain.kinds import Permission
 from plrdesk.forms.catalog import FormCatalog
 from plrdesk.forms.loader import parse_form
+from plrdesk.services.changes import Table
 from plrdesk.services.consents import (
     FieldProblem,
     InvalidConsent,
@@ -131,7 +132,7 @@ def test_written_consent_with_a_scan_gets_the_next_ref(
         )
     with study.transaction() as db:
         row = consent(db, "K23")
-        assert changes.added["consent"] == [row.id]
+        assert changes.added_ids(Table.CONSENT) == [row.id]
         assert row.participant.ref == "P7"
         assert row.method == "written"
         assert row.given_on == dt.date(2009, 1, 5)
@@ -223,7 +224,7 @@ def test_a_new_form_version_is_stored_with_its_exact_text(
     with study.transaction() as db:
         stored = db.scalars(select(m.StoredForm).filter_by(form_id="club-consent")).one()
         assert (stored.version, stored.source) == ("3", CUSTOM)
-        assert changes.added["form_version"] == [stored.id]
+        assert changes.added_ids(Table.FORM_VERSION) == [stored.id]
         # Used again: stored once only.
         changes = record_consent(
             db,
@@ -235,7 +236,7 @@ def test_a_new_form_version_is_stored_with_its_exact_text(
             given_on=TODAY,
             answers={"take-part": True, "quote": True},
         )
-        assert "form_version" not in changes.added
+        assert Table.FORM_VERSION not in changes.added
         assert len(db.scalars(select(m.StoredForm).filter_by(form_id="club-consent")).all()) == 1
 
 
@@ -305,7 +306,7 @@ def test_withdrawing_a_consent_takes_its_permissions_away(
         practitioner(db, forms, given_on=TODAY - dt.timedelta(days=3))
         assert load_permission_book(db, forms).holds("P7", Permission.TAKE_PART)
         changes = withdraw_consent(db, "K23", TODAY)
-        assert changes.updated["consent"] == [consent(db, "K23").id]
+        assert changes.updated_ids(Table.CONSENT) == [consent(db, "K23").id]
         book = load_permission_book(db, forms)
         assert not book.holds("P7", Permission.TAKE_PART)
         assert book.is_withdrawn("P7")

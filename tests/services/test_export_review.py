@@ -17,6 +17,7 @@ from plrdesk.cli.study_commands import shipped_forms
 from plrdesk.domain import models as m
 from plrdesk.export.build import build_summary
 from plrdesk.export.model import ExportBundle
+from plrdesk.services.changes import Table
 from plrdesk.services.export_review import (
     ProposalKey,
     ReviewSet,
@@ -102,7 +103,7 @@ def test_an_added_name_joins_the_register_and_is_redacted_next_time(db: Session)
     assert all("oakwell" not in p.key.folded for p in review(db).proposals)
     saved = apply_review(db, [], [], added=[("Oakwell", "place"), ("Jo Bloggs", "child")])
     assert saved.registered == 2
-    assert len(saved.added["identifier"]) == 2
+    assert len(saved.added_ids(Table.IDENTIFIER)) == 2
     identifiers = {i.text: (i.kind, i.aliases) for i in db.scalars(select(m.Identifier))}
     assert identifiers["Oakwell"] == ("place", [])
     assert identifiers["Jo Bloggs"] == ("child", ["Jo", "Bloggs"])  # a person's parts too
@@ -114,7 +115,7 @@ def test_an_added_name_joins_the_register_and_is_redacted_next_time(db: Session)
     assert description == "As the [place] youth club and [child] found, [child] listens."
     # Added again (in another case): the same identifier, not a second one.
     again = apply_review(db, [], [], added=[("OAKWELL", "place")])
-    assert again.updated["identifier"] == saved.added["identifier"][:1]
+    assert again.updated_ids(Table.IDENTIFIER) == saved.added_ids(Table.IDENTIFIER)[:1]
 
 
 def test_unsure_proposals_come_first_and_a_decision_is_their_default(db: Session) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from plrdesk.interchange.parse import parse_document
+from plrdesk.services.changes import Table
 from plrdesk.services.study_import import import_document
 from plrdesk.shipped import demo_study_json
 from plrdesk.storage.study_file import StudyFile
@@ -96,8 +97,8 @@ def test_the_import_result_says_which_codings_moved_and_which_were_dropped(
     with StudyFile.open(demo_path, PASSPHRASE) as study, study.transaction() as db:
         changes = import_document(db, doc, merge=True, source="shorter.json", forms=shipped_forms())
 
-    assert len(changes.removed["coding"]) == 1
-    assert len(changes.updated["coding"]) == 1
+    assert len(changes.removed_ids(Table.CODING)) == 1
+    assert len(changes.updated_ids(Table.CODING)) == 1
     assert changes.notices == [
         "entry E2: its new text moved 1 coding to follow its words and dropped 1 whose words"
         " are gone (T2 Knowing and using common tools, characters 0-24 of the old text)"

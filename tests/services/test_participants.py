@@ -14,13 +14,16 @@ from sqlalchemy.orm import Session
 from plrdesk.cli.study_commands import shipped_forms
 from plrdesk.domain import models as m
 from plrdesk.domain.kinds import ParticipantKind, Permission
+from plrdesk.services.changes import Table
 from plrdesk.services.participants import (
     InvalidParticipant,
     ParticipantDetails,
     ParticipantRow,
     add_participant,
+    add_participant_again,
     check_details,
     list_participants,
+    remove_added_participant,
     remove_new_participant,
     restore_participant,
     update_participant,
@@ -62,7 +65,8 @@ def test_refs_are_the_next_free_number_of_the_kind(
 ) -> None:
     changes = add_participant(db, kind, "  New  Person ", " 0161 496 0000 ", attributes)
     person = db.scalars(select(m.Participant).filter_by(ref=ref)).one()
-    assert changes.added == {"participant": [person.id]}
+    assert changes.added == {Table.PARTICIPANT: [person.id]}
+    assert (changes.ref, changes.participant_id) == (ref, person.id)
     assert person.name == "New Person"
     assert person.contact == "0161 496 0000"
     assert person.attributes == attributes
@@ -130,7 +134,7 @@ def test_check_details_is_the_same_truth_without_a_database() -> None:
 def test_a_child_gets_parents_and_others_as_guardians(db: Session) -> None:
     add_participant(db, K.OTHER, "Foster Carer", None, {})
     changes = add_participant(db, K.CHILD, "Sam", None, {"age": 11}, ["G2", "X1"])
-    assert set(changes.added) == {"participant", "guardianship"}
+    assert set(changes.added) == {Table.PARTICIPANT, Table.GUARDIANSHIP}
     assert rows(db)["C7"].guardians == ("G2", "X1")
 
 
@@ -167,7 +171,7 @@ def test_update_changes_details_and_guardians(db: Session) -> None:
         {"age": 12, "gender": "boy", "year_group": 8},
         ["G2", "G1"],
     )
-    assert changes.updated == {"participant": [person.id], "guardianship": [person.id]}
+    assert changes.updated == {Table.PARTICIPANT: [person.id], Table.GUARDIANSHIP: [person.id]}
     row = rows(db)["C3"]
     assert (row.name, row.contact, row.guardians) == ("Liam A.", "07700 900000", ("G2", "G1"))
     assert row.attributes == {"age": 12, "gender": "boy", "year_group": 8}
@@ -177,7 +181,7 @@ def test_update_changes_details_and_guardians(db: Session) -> None:
 
 def test_update_without_guardian_change_names_only_the_participant(db: Session) -> None:
     changes = update_participant(db, "C3", "Liam", None, {"age": 11}, ["G2"])
-    assert set(changes.updated) == {"participant"}
+    assert set(changes.updated) == {Table.PARTICIPANT}
 
 
 def test_an_old_imported_value_does_not_block_an_unrelated_edit(db: Session) -> None:
@@ -207,12 +211,26 @@ def test_a_new_participant_can_be_removed_again(db: Session) -> None:
     add_participant(db, K.CHILD, "Sam", None, {}, ["G1"])
     person = db.scalars(select(m.Participant).filter_by(ref="C7")).one()
     changes = remove_new_participant(db, "C7")
-    assert changes.removed == {"guardianship": [person.id], "participant": [person.id]}
+    assert changes.removed == {Table.GUARDIANSHIP: [person.id], Table.PARTICIPANT: [person.id]}
     assert "C7" not in rows(db)
     assert db.scalar(select(func.count()).select_from(m.Guardianship)) == 6  # the demo's
     assert audit_actions(db)[-1] == "remove-participant"
     add_participant(db, K.CHILD, "Sam", None, {}, ["G1"], ref="C7")  # redo: same ref
     assert rows(db)["C7"].guardians == ("G1",)
+
+
+def test_undo_and_redo_of_an_add_follow_the_ref_the_add_chose(db: Session) -> None:
+    details = ParticipantDetails(K.CHILD, "Sam", None, {"age": 11}, ("G1",))
+    added = add_participant(db, details.kind, details.name, None, details.attributes, ["G1"])
+    assert added.ref == "C7"
+    add_participant(db, K.CHILD, "Someone Else", None, {})  # C8, added meanwhile
+    remove_added_participant(db, added)
+    assert "C7" not in rows(db)
+    assert "C8" in rows(db)
+    again = add_participant_again(db, added, details)
+    assert again.ref == "C7"
+    assert again.added_ids(Table.PARTICIPANT) != added.added_ids(Table.PARTICIPANT)  # new row
+    assert rows(db)["C7"].details() == details
 
 
 @pytest.mark.parametrize("ref", ["P1", "G4", "C5"])  # consents, notes, session members

@@ -21,6 +21,7 @@ from plrdesk.domain.passages import (
 )
 from plrdesk.forms.catalog import FormCatalog
 from plrdesk.services.bulk_coding import code_entries
+from plrdesk.services.changes import Table
 from plrdesk.services.corpus import Corpus, load_corpus
 from plrdesk.services.quote_bank import (
     GROUP_DESCRIPTOR,
@@ -35,6 +36,7 @@ from plrdesk.services.quote_bank import (
     count_rows,
     descriptor,
     filter_rows,
+    load_quote_bank,
     load_theme_corpus,
     quote_bank,
     set_exemplar,
@@ -229,18 +231,32 @@ def test_the_theme_only_loader_matches_load_corpus(db: Session, forms: FormCatal
         assert quote_bank(got, node.id, forms=forms) == quote_bank(full, node.id, forms=forms)
 
 
+def test_the_quote_bank_of_one_theme_as_the_app_loads_it(db: Session, forms: FormCatalog) -> None:
+    t2 = theme(db, "T2")
+    loaded = load_quote_bank(db, forms, t2)
+    assert (loaded.theme_id, loaded.name, loaded.has_sub_themes) == (
+        t2,
+        "Knowing and using common tools",
+        True,
+    )
+    assert loaded.rows == bank(db, forms, "T2")
+    assert not load_quote_bank(db, forms, theme(db, "T5")).has_sub_themes
+    gone = load_quote_bank(db, forms, uuid.uuid4())
+    assert (gone.name, gone.rows) == (None, [])
+
+
 # -- the exemplar flag -------------------------------------------------------------------------
 
 
 def test_marking_and_clearing_an_exemplar(db: Session, forms: FormCatalog) -> None:
     coding = coding_on(db, "E11", "T1")
     changes = set_exemplar(db, coding.id, True, forms=forms)
-    assert changes.updated == {"coding": [coding.id]}
+    assert changes.updated == {Table.CODING: [coding.id]}
     row = next(r for r in bank(db, forms, "T1") if r.coding_id == coding.id)
     assert row.exemplar
     assert row.status == "usable quote"
     assert set_exemplar(db, coding.id, True, forms=forms).updated == {}  # no change
-    assert set_exemplar(db, coding.id, False, forms=forms).updated == {"coding": [coding.id]}
+    assert set_exemplar(db, coding.id, False, forms=forms).updated == {Table.CODING: [coding.id]}
     assert not next(r for r in bank(db, forms, "T1") if r.coding_id == coding.id).exemplar
 
 
@@ -261,12 +277,12 @@ def test_what_the_report_may_not_quote_cannot_be_marked(
     # A mark made before (an import, a withdrawal since) can always be cleared.
     coding.exemplar = True
     db.flush()
-    assert set_exemplar(db, coding.id, False, forms=forms).updated == {"coding": [coding.id]}
+    assert set_exemplar(db, coding.id, False, forms=forms).updated == {Table.CODING: [coding.id]}
 
 
 def test_a_flagged_entry_cannot_be_marked(db: Session, forms: FormCatalog) -> None:
     e87 = entry(db, "E87")
-    added = code_entries(db, theme(db, "T3"), [e87.id]).added["coding"]
+    added = code_entries(db, theme(db, "T3"), [e87.id]).added_ids(Table.CODING)
     with pytest.raises(NotQuotable, match=EXCLUDED_SAFEGUARDING):
         set_exemplar(db, added[0], True, forms=forms)
 

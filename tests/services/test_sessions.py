@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from plrdesk.cli.study_commands import shipped_forms
 from plrdesk.domain import models as m
+from plrdesk.domain.ids import EntryId
+from plrdesk.services.changes import Table
 from plrdesk.services.entries import (
     NotASessionMember,
     UnknownEntry,
@@ -112,7 +114,7 @@ def test_an_override_is_audited_with_people_and_reason(demo_study: StudyFile) ->
             db, shipped_forms(), "focus-group", "children-focus-group", ["C1", "C6"], NOW, reason
         )
     assert made.ref == "S12"
-    assert made.added["session"] == [made.record_id]
+    assert made.added_ids(Table.SESSION) == [made.record_id]
     with demo_study.transaction() as db:
         (event,) = audit_events(db, "consent-gate-override")
         assert event.record_ids == [str(made.record_id), str(c6.id)]
@@ -184,10 +186,10 @@ def test_the_speaker_must_be_a_member(demo_study: StudyFile) -> None:
         with pytest.raises(NotASessionMember):
             add_entry(db, "S1", "role", "P2", "not here")
         made = add_entry(db, "S11", "advice", "C3", "hello")
-        set_speaker(db, made.record_id, "C4")
+        set_speaker(db, EntryId(made.record_id), "C4")
         with pytest.raises(NotASessionMember):
-            set_speaker(db, made.record_id, "P1")
-        set_speaker(db, made.record_id, None)
+            set_speaker(db, EntryId(made.record_id), "P1")
+        set_speaker(db, EntryId(made.record_id), None)
         assert db.get_one(m.Entry, made.record_id).speaker_id is None
 
 
@@ -196,9 +198,9 @@ def test_edits_update_the_entry_and_the_index(demo_study: StudyFile) -> None:
         made = add_entry(db, "S1", "tools", "P1", "the zebracorn")
         before = db.get_one(m.Entry, made.record_id).updated_at
     with demo_study.transaction() as db:
-        changes = set_entry_text(db, made.record_id, "the quokka told us")
-        set_verbatim(db, made.record_id, True)
-        set_question(db, made.record_id, "barriers")
+        changes = set_entry_text(db, EntryId(made.record_id), "the quokka told us")
+        set_verbatim(db, EntryId(made.record_id), True)
+        set_question(db, EntryId(made.record_id), "barriers")
     assert changes.updated == {"entry": [made.record_id]}
     with demo_study.transaction() as db:
         entry = db.get_one(m.Entry, made.record_id)
@@ -221,16 +223,16 @@ def test_delete_and_restore_give_back_the_same_entry(demo_study: StudyFile) -> N
         db.add(theme)
         db.flush()
         e2.codings.append(m.Coding(theme_id=theme.id, start=0, end=5))
-        flag_safeguarding(db, e2.id, "Told the DSL")
+        flag_safeguarding(db, EntryId(e2.id), "Told the DSL")
         entry_id = e2.id
     with demo_study.transaction() as db:
-        deleted = delete_entry(db, entry_id)
+        deleted = delete_entry(db, EntryId(entry_id))
     assert deleted.removed == {"entry": [entry_id]}
     with demo_study.transaction() as db:
         assert db.get(m.Entry, entry_id) is None
         assert db.scalars(select(m.Coding).filter_by(entry_id=entry_id)).all() == []
         with pytest.raises(UnknownEntry):
-            set_entry_text(db, entry_id, "gone")
+            set_entry_text(db, EntryId(entry_id), "gone")
         add_entry(db, "S1", "role", "P1", "fills the gap", position=deleted.snapshot.position)
     with demo_study.transaction() as db:
         restored = restore_entry(db, deleted.snapshot)
@@ -253,7 +255,7 @@ def test_delete_and_restore_give_back_the_same_entry(demo_study: StudyFile) -> N
 def test_restore_takes_a_new_ref_when_its_own_was_reused(demo_study: StudyFile) -> None:
     with demo_study.transaction() as db:
         made = add_entry(db, "S1", "role", "P1", "to go")
-        deleted = delete_entry(db, made.record_id)
+        deleted = delete_entry(db, EntryId(made.record_id))
         reused = add_entry(db, "S1", "role", "P1", "took the ref")
         assert reused.ref == made.ref
         restored = restore_entry(db, deleted.snapshot)
@@ -286,8 +288,8 @@ def test_show_of_hands_updates_the_entry_under_the_question(demo_study: StudyFil
         updated = set_show_of_hands(db, "S11", "moving-up", {"agree": 4, "disagree": 2})
         made = set_show_of_hands(db, "S11", "being-listened-to", {"agree": 1}, entry_id=None)
         new_id = uuid.uuid4()
-        chosen = set_show_of_hands(db, "S11", "advice", {"agree": 3}, entry_id=new_id)
-        again = set_show_of_hands(db, "S11", "advice", {"agree": 4}, entry_id=new_id)
+        chosen = set_show_of_hands(db, "S11", "advice", {"agree": 3}, entry_id=EntryId(new_id))
+        again = set_show_of_hands(db, "S11", "advice", {"agree": 4}, entry_id=EntryId(new_id))
     assert updated.ref == "E75"
     assert made.ref == "E88"  # the existing show of hands under that question
     assert chosen.record_id == new_id == again.record_id
@@ -303,15 +305,15 @@ def test_safeguarding_flag_and_unflag(demo_study: StudyFile) -> None:
     with demo_study.transaction() as db:
         entry = db.scalars(select(m.Entry).filter_by(ref="E90")).one()
         with pytest.raises(ValueError, match="what was done"):
-            flag_safeguarding(db, entry.id, "   ")
-        flag_safeguarding(db, entry.id, "Passed to the DSL", NOW)
+            flag_safeguarding(db, EntryId(entry.id), "   ")
+        flag_safeguarding(db, EntryId(entry.id), "Passed to the DSL", NOW)
     with demo_study.transaction() as db:
         row = db.get_one(m.Entry, entry.id)
         assert (row.safeguarding_flagged_at, row.safeguarding_action) == (NOW, "Passed to the DSL")
         (event,) = audit_events(db, "safeguarding-flag")
         assert event.record_ids == [str(entry.id)]
         assert "DSL" not in str(event.detail)
-        unflag_safeguarding(db, entry.id)
+        unflag_safeguarding(db, EntryId(entry.id))
     with demo_study.transaction() as db:
         assert db.get_one(m.Entry, entry.id).safeguarding_flagged_at is None
 
@@ -346,4 +348,4 @@ def test_participant_choices_and_verbal_consent(demo_study: StudyFile) -> None:
 def test_session_of_an_entry(demo_study: StudyFile) -> None:
     with demo_study.transaction() as db:
         entry_id = db.scalars(select(m.Entry.id).filter_by(ref="E80")).one()
-        assert session_ref_of_entry(db, entry_id) == "S11"
+        assert session_ref_of_entry(db, EntryId(entry_id)) == "S11"

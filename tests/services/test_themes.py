@@ -11,20 +11,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
+from plrdesk.services.changes import Table
 from plrdesk.services.themes import (
     PALETTE,
+    BlankName,
     InvalidTheme,
     ThemeDetails,
+    ThemeInUse,
+    ThemeNameTaken,
     ThemeRow,
+    check_deletable,
+    check_theme,
+    check_theme_name,
     create_theme,
     delete_theme,
     describe_theme,
     list_themes,
     merge_themes,
+    move_back,
     move_theme,
     recolour_theme,
     rename_theme,
     restore_theme,
+    undo_delete_theme,
+    undo_merge,
     unmerge,
     update_theme,
 )
@@ -90,7 +100,7 @@ def test_create_takes_the_next_ref_and_the_least_used_palette_colour(
         rows = themes(db)
         created = create_theme(db, "  Trust   between agencies ", rows["T1"].id, "  why  ")
         assert created.ref == "T6"
-        assert created.added == {"theme": [created.theme_id]}
+        assert created.added == {Table.THEME: [created.theme_id]}
         new = themes(db)["T6"]
         assert (new.name, new.description, new.parent_id, new.depth) == (
             "Trust between agencies",
@@ -136,10 +146,79 @@ def test_names_are_unique_among_siblings_ignoring_case(demo_study: StudyFile) ->
         assert themes(db)["T5"].name == "USING THE CAF"
 
 
+def test_the_name_rules_can_be_asked_before_a_change(demo_study: StudyFile) -> None:
+    with demo_study.transaction() as db:
+        rows = themes(db)
+        assert check_theme_name(db, "  Trust   between agencies ") == "Trust between agencies"
+        with pytest.raises(BlankName, match="A theme needs a name"):
+            check_theme_name(db, "   ")
+        with pytest.raises(ThemeNameTaken) as taken:
+            check_theme_name(db, "using the CAF", rows["T2"].id)
+        assert str(taken.value) == (
+            "There is already a theme called 'using the CAF' under"
+            " 'Knowing and using common tools'."
+        )
+        assert taken.value.name == "using the CAF"
+        # its own name, in any case, is not taken from itself; elsewhere it is free
+        assert check_theme_name(db, "USING THE CAF", rows["T2"].id, rows["T5"].id)
+        assert check_theme_name(db, "Using the CAF", rows["T1"].id)
+        with pytest.raises(InvalidTheme, match="That theme no longer exists"):
+            check_theme_name(db, "Anything", uuid.uuid4())
+        details = check_theme(db, ThemeDetails(" Roles ", " Who.\r\n", "#ABC"), None)
+        assert details == ThemeDetails("Roles", "Who.", "#aabbcc")
+        with pytest.raises(InvalidTheme, match="'red' is not a colour"):
+            check_theme(db, ThemeDetails("Roles", None, "red"), None)
+        # and the changes themselves refuse what the check refuses, with the same types
+        with pytest.raises(ThemeNameTaken):
+            create_theme(db, "USING the caf", rows["T2"].id)
+        with pytest.raises(ThemeNameTaken):
+            rename_theme(db, rows["T1"].id, "engaging children and parents")
+        create_theme(db, "Using the CAF")
+        with pytest.raises(ThemeNameTaken):
+            move_theme(db, rows["T5"].id, None)
+        with pytest.raises(BlankName):
+            update_theme(db, rows["T1"].id, ThemeDetails(" "))
+
+
+def test_whether_a_theme_can_be_deleted_is_asked_of_the_same_rule(
+    demo_study: StudyFile,
+) -> None:
+    with demo_study.transaction() as db:
+        rows = themes(db)
+        with pytest.raises(ThemeInUse, match="'Relationships between professionals' has 6"):
+            check_deletable(db, rows["T1"].id)
+        holder = create_theme(db, "Holder")
+        create_theme(db, "Held", holder.theme_id)
+        with pytest.raises(ThemeInUse, match="'Holder' has sub-themes"):
+            check_deletable(db, holder.theme_id)
+        spare = create_theme(db, "Spare")
+        assert check_deletable(db, spare.theme_id) == spare.theme_id
+        with pytest.raises(InvalidTheme, match="no longer exists"):
+            check_deletable(db, uuid.uuid4())
+
+
+def test_undos_that_take_the_steps_result(demo_study: StudyFile) -> None:
+    """What the app queues as the undo, given what the step returned (on the worker)."""
+    with demo_study.transaction() as db:
+        rows = themes(db)
+        before_codings, before_themes = codings(db), theme_state(db)
+        moved = move_theme(db, rows["T3"].id, rows["T1"].id)
+        assert move_back(db, moved).theme_id == rows["T3"].id
+        assert tree(db) == DEMO_TREE
+        merged = merge_themes(db, rows["T1"].id, rows["T4"].id)
+        undo_merge(db, merged)
+        spare = create_theme(db, "Spare", rows["T2"].id, position=0)
+        with_spare = theme_state(db)
+        undo_delete_theme(db, delete_theme(db, spare.theme_id))
+        assert theme_state(db) == with_spare
+        delete_theme(db, spare.theme_id)
+        assert (codings(db), theme_state(db)) == (before_codings, before_themes)
+
+
 def test_rename_describe_and_recolour(demo_study: StudyFile) -> None:
     with demo_study.transaction() as db:
         theme_id = themes(db)["T3"].id
-        assert rename_theme(db, theme_id, "Hearing children").updated == {"theme": [theme_id]}
+        assert rename_theme(db, theme_id, "Hearing children").updated == {Table.THEME: [theme_id]}
         describe_theme(db, theme_id, "  What children said.\r\n")
         recolour_theme(db, theme_id, "#0072B2")
         row = themes(db)["T3"]
@@ -173,7 +252,7 @@ def test_move_nests_reorders_and_moves_back_exactly(demo_study: StudyFile) -> No
         assert [r[0] for r in tree(db)] == ["T3", "T1", "T2", "T5", "T4"]
         move_theme(db, rows["T3"].id, moved.from_parent_id, moved.from_position)
         assert tree(db) == DEMO_TREE
-        assert back.updated["theme"][0] == rows["T4"].id
+        assert back.updated_ids(Table.THEME)[0] == rows["T4"].id
         # positions are the reading order, so a dump lists the tree as it reads
         stored = [t.ref for t in db.scalars(select(m.Theme).order_by(m.Theme.position))]
         assert stored == ["T1", "T2", "T5", "T3", "T4"]
@@ -220,7 +299,7 @@ def test_a_merge_keeps_every_coding_with_its_span_and_memo(demo_study: StudyFile
             sorted(source, key=lambda cid: source[cid][7])
         )
         assert merged.record.codings == 6
-        assert merged.removed == {"theme": [rows["T1"].id]}
+        assert merged.removed == {Table.THEME: [rows["T1"].id]}
         assert themes(db)["T3"].codings == 13
         assert "T1" not in themes(db)
 
@@ -323,7 +402,7 @@ def test_unmerge_puts_everything_back_exactly(demo_study: StudyFile) -> None:
         assert merged.record.child_ids == (rows["T5"].id, rows["T4"].id)
         assert theme_state(db) != themes_before
         changes = unmerge(db, merged.record)
-        assert changes.added["theme"] == [rows["T2"].id]
+        assert changes.added_ids(Table.THEME) == [rows["T2"].id]
         assert theme_state(db) == themes_before
         assert codings(db) == codings_before
         # and the merge can be done again (redo) with the same outcome
@@ -362,7 +441,7 @@ def test_only_an_empty_theme_is_deleted_and_restore_brings_it_back(
             delete_theme(db, holder.theme_id)
         before = theme_state(db)
         deleted = delete_theme(db, created.theme_id)
-        assert deleted.removed == {"theme": [created.theme_id]}
+        assert deleted.removed == {Table.THEME: [created.theme_id]}
         assert deleted.snapshot.position == 0
         assert "Spare" not in {r.name for r in list_themes(db)}
         restore_theme(db, deleted.snapshot)

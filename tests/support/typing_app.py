@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from plrdesk.services.sessions import session_detail
     from plrdesk.storage.study_file import StudyFile
     from plrdesk.ui.context import StudyContext
+    from plrdesk.ui.operations import read
     from plrdesk.ui.runner import OperationRunner
     from plrdesk.ui.sessions.document import SessionDocument
     from plrdesk.ui.sessions.guide_notes import GuideNotes
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     forms = shipped_forms()
     ctx = StudyContext(runner, forms, QUndoStack(), args.study)
     loaded: list[object] = []
-    runner.submit(lambda db: session_detail(db, args.session), loaded.append)
+    runner.run(read(session_detail, args.session), loaded.append)
     while not loaded:
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
     detail = loaded[0]

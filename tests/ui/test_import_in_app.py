@@ -9,10 +9,12 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.import_data import start_import
+from plrdesk.ui.operations import read
 
 
 def extra_sessions(count: int) -> dict[str, object]:
@@ -32,11 +34,13 @@ def extra_sessions(count: int) -> dict[str, object]:
     }
 
 
+def sessions_in(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(m.StudySession)) or 0
+
+
 def count_sessions(qtbot: QtBot, ctx: StudyContext) -> int:
     got: list[int] = []
-    ctx.runner.submit(
-        lambda db: db.scalar(select(func.count()).select_from(m.StudySession)), got.append
-    )
+    ctx.runner.run(read(sessions_in), got.append)
     qtbot.waitUntil(lambda: bool(got))
     return got[0]
 

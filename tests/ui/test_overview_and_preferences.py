@@ -29,6 +29,7 @@ from plrdesk.storage.study_file import StudyFile
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.controller import AppController
 from plrdesk.ui.main_window import MainWindow
+from plrdesk.ui.operations import read
 from plrdesk.ui.overview_page import OverviewPage
 from plrdesk.ui.preferences import PreferencesDialog
 from tests.support.files import PASSPHRASE
@@ -65,6 +66,10 @@ def test_todo_is_computed_from_the_data(demo_study: StudyFile) -> None:
     assert todo["1 phone interview with no successful call"].target == "session"
 
 
+def ref_of(db: Session, entry_id: uuid.UUID) -> str:
+    return db.get_one(m.Entry, entry_id).ref
+
+
 def test_todo_entries_jump(qtbot: QtBot, ctx: StudyContext) -> None:
     page = OverviewPage(ctx)
     qtbot.addWidget(page)
@@ -74,11 +79,7 @@ def test_todo_entries_jump(qtbot: QtBot, ctx: StudyContext) -> None:
     entry_id = jumped.args[0]
     assert isinstance(entry_id, uuid.UUID)
     found: list[str] = []
-
-    def ref_of(db: Session) -> str:
-        return db.get_one(m.Entry, entry_id).ref
-
-    ctx.runner.submit(ref_of, found.append)
+    ctx.runner.run(read(ref_of, entry_id), found.append)
     qtbot.waitUntil(lambda: bool(found))
     assert found == ["E87"]
 

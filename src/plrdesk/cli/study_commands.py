@@ -19,6 +19,7 @@ from plrdesk.cli import passphrase as pp
 from plrdesk.cli.exit_codes import CliError, Exit
 from plrdesk.cli.output import say, warn
 from plrdesk.interchange.errors import InvalidDocument
+from plrdesk.services.changes import Table
 from plrdesk.storage import driver_errors, files, study_lock
 from plrdesk.storage.creation import create_study
 from plrdesk.storage.study_file import StudyFile
@@ -191,22 +192,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
-    from plrdesk.services.withdrawal import UnknownParticipant, withdraw_participant
+    from plrdesk.services.withdrawal import UnknownParticipant, WithdrawalRequest, withdraw_in_file
 
+    request = WithdrawalRequest(args.ref, on=dt.date.today(), reason=args.reason, erase=args.erase)
     with opened(args, write=True) as study:
         try:
-            with study.transaction() as db:
-                result = withdraw_participant(
-                    db, args.ref, on=dt.date.today(), reason=args.reason, erase=args.erase
-                )
+            changes = withdraw_in_file(study, request)  # the app's own use case
         except UnknownParticipant as exc:
             raise CliError(Exit.USAGE, f"{args.file}: {exc}") from None
-        if args.erase:
-            study.vacuum()
     if args.erase:
+        entries = len(changes.removed_ids(Table.ENTRY))
+        consents = len(changes.removed_ids(Table.CONSENT))
         say(
-            f"withdrew {args.ref} and erased {result.entries_erased} entries and"
-            f" {result.consents_erased} consents; older backups still hold them"
+            f"withdrew {args.ref} and erased {entries} entries and"
+            f" {consents} consents; older backups still hold them"
         )
     else:
         say(f"withdrew {args.ref}: they now leave every count, quote and export")

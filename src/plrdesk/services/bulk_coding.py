@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from plrdesk.domain import models as m
 from plrdesk.domain.ids import new_id
 from plrdesk.services import audit
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 
 
 class UnknownTheme(LookupError):
@@ -38,7 +38,7 @@ def code_entries(
     (whole or a span), have no text or no longer exist are skipped. `ids` may choose the id
     of each new coding by entry (a redo puts back the very records an undo took away).
 
-    `added["coding"]` lists the new codings, in the order the entries were given."""
+    `added_ids(Table.CODING)` lists the new codings, in the order the entries were given."""
     if db.get(m.Theme, theme_id) is None:
         raise UnknownTheme("that theme no longer exists")
     wanted = list(dict.fromkeys(entry_ids))
@@ -82,10 +82,10 @@ def code_entries(
             }
         )
         position += 1
-        changes.add("coding", coding_id)
+        changes.add(Table.CODING, coding_id)
     if rows:
         db.execute(insert(m.Coding), rows)
-        created = changes.added["coding"]
+        created = changes.added_ids(Table.CODING)
         audit.record(db, "bulk-code", [theme_id, *created], codings=len(created))
     return changes
 
@@ -99,12 +99,17 @@ def uncode(db: Session, coding_ids: Iterable[uuid.UUID]) -> Changes:
         if present:
             db.execute(delete(m.Coding).where(m.Coding.id.in_(present)))
         for coding_id in present:
-            changes.remove("coding", coding_id)
-    removed = changes.removed.get("coding", [])
+            changes.remove(Table.CODING, coding_id)
+    removed = changes.removed_ids(Table.CODING)
     if removed:
         audit.record(db, "bulk-uncode", removed, codings=len(removed))
     db.expire_all()  # ORM objects loaded before must not keep the deleted codings
     return changes
+
+
+def undo_code_entries(db: Session, coded: Changes) -> Changes:
+    """Undo `code_entries`, given what it returned: exactly the codings it made go."""
+    return uncode(db, coded.added_ids(Table.CODING))
 
 
 def _chunks(ids: list[uuid.UUID], size: int = 500) -> Iterable[list[uuid.UUID]]:

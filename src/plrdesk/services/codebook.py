@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from plrdesk.domain import models as m
 from plrdesk.domain.ids import ThemeId, new_id
 from plrdesk.services import audit
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.codebook_csv import decode_csv, parse_csv, render_csv
 from plrdesk.services.codebook_items import CodeIn, InvalidCodebook
 from plrdesk.services.codebook_qdc import parse_qdc, render_qdc
@@ -35,16 +36,20 @@ from plrdesk.services.themes import (
     list_themes,
     palette_colour,
 )
+from plrdesk.storage.files import write_atomically
 
 __all__ = [
     "CodebookImported",
     "ImportRecord",
     "InvalidCodebook",
     "decode_csv",
+    "export_codebook_file",
     "export_csv",
     "export_qdc",
+    "import_codebook_file",
     "import_csv",
     "import_qdc",
+    "undo_codebook_import",
     "undo_import",
 ]
 
@@ -62,6 +67,8 @@ class CodebookImported(Changes):
     record: ImportRecord
     new_themes: int
     updated_themes: int
+    data: bytes = field(default=b"", repr=False)
+    """The file as `import_codebook_file` read it, so a redo imports the same again."""
 
     def summary(self) -> str:
         """'2 new themes, 3 updated' for the status bar."""
@@ -86,6 +93,30 @@ def export_qdc(db: Session) -> bytes:
     if not rows:
         raise InvalidTheme("There are no themes to export yet.")
     return render_qdc(rows)
+
+
+def export_codebook_file(db: Session, path: Path) -> int:
+    """Write the codebook to `path`: CSV for a .csv name, else REFI-QDA QDC. The number of
+    themes written."""
+    rows = list_themes(db)
+    # CSV with a byte-order mark, so Excel reads accented names as they are.
+    data = export_csv(db).encode("utf-8-sig") if path.suffix.lower() == ".csv" else export_qdc(db)
+    write_atomically(path, data, private=False)  # a codebook names themes, not people
+    return len(rows)
+
+
+def import_codebook_file(db: Session, path: Path, data: bytes | None = None) -> CodebookImported:
+    """Merge the codebook file at `path` (CSV for a .csv name, else QDC) into the tree.
+    `data`: the bytes an earlier import of it read (`CodebookImported.data`), so a redo
+    imports what the undone import did even if the file has changed since."""
+    if data is None:
+        data = path.read_bytes()
+    if path.suffix.lower() == ".csv":
+        result = import_csv(db, decode_csv(data), path.name)
+    else:
+        result = import_qdc(db, data, path.name)
+    result.data = data
+    return result
 
 
 def import_csv(db: Session, text: str, source: str) -> CodebookImported:
@@ -171,7 +202,7 @@ def _merge_in(
             )
             tree.add(theme, parent_id)
             created.append(ThemeId(theme.id))
-            changes.add("theme", theme.id)
+            changes.add(Table.THEME, theme.id)
         else:
             if theme.parent_id != parent_id:
                 if parent_id is not None and parent_id in tree.descendants(theme.id):
@@ -197,7 +228,7 @@ def _merge_in(
         if theme_id in before and _differs(before[theme_id], tree.themes[theme_id])
     ]
     for theme_id in updated:
-        changes.update("theme", theme_id)
+        changes.update(Table.THEME, theme_id)
     tree.write(changes)
     result = CodebookImported(
         record=ImportRecord(tuple(created), tuple(before[t] for t in claimed if t in before)),
@@ -238,6 +269,11 @@ def _check_sibling_names(tree: TreeEditor, claimed: dict[uuid.UUID, CodeIn], sou
             seen[key] = theme_id
 
 
+def undo_codebook_import(db: Session, imported: CodebookImported) -> Changes:
+    """Undo an import, given what it returned."""
+    return undo_import(db, imported.record)
+
+
 def undo_import(db: Session, record: ImportRecord) -> Changes:
     """Take an import back: the themes it made go (while nothing is coded with them), and
     the themes it changed get their names, details and places back."""
@@ -267,12 +303,12 @@ def undo_import(db: Session, record: ImportRecord) -> Changes:
         theme.name = snapshot.name
         theme.description = snapshot.description
         theme.colour = snapshot.colour
-        changes.update("theme", theme.id)
+        changes.update(Table.THEME, theme.id)
     db.flush()  # nothing points at the themes the import made before they go
     for theme_id in reversed(made):
         tree.remove(theme_id)
         db.flush()
-        changes.remove("theme", theme_id)
+        changes.remove(Table.THEME, theme_id)
     tree.write(changes)
     audit.record(db, "undo-import-codebook", made, removed=len(made), restored=len(restoring))
     return changes

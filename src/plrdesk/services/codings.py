@@ -24,27 +24,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from plrdesk.domain import models as m
 from plrdesk.domain.ids import CodingId, EntryId, ThemeId, new_id
-from plrdesk.domain.spans import Edit, Span, snap_to_words
+from plrdesk.domain.spans import Span, snap_to_words
 from plrdesk.services import audit
-from plrdesk.services.changes import Changes
-from plrdesk.services.entries import UnknownEntry, set_entry_text
+from plrdesk.services.changes import Changes, Table
+from plrdesk.services.entries import UnknownEntry
 from plrdesk.services.themes import palette_colour
 
 __all__ = [
     "Coded",
     "CodingRecord",
     "CodingView",
-    "LostCoding",
     "NotAPassage",
     "TextChanged",
-    "TextSaved",
     "ThemeChoice",
     "Uncoded",
     "UnknownCoding",
@@ -55,7 +53,7 @@ __all__ = [
     "codings_of_session",
     "remove_coding",
     "restore_coding",
-    "save_entry_text",
+    "restore_removed",
     "set_memo",
     "theme_colours",
     "themes_for_picker",
@@ -140,20 +138,6 @@ class Coded(Changes):
 @dataclass(kw_only=True)
 class Uncoded(Changes):
     record: CodingRecord
-
-
-@dataclass(frozen=True)
-class LostCoding:
-    """A coding a text save took away because every one of its words was deleted."""
-
-    record: CodingRecord
-    theme_name: str
-    text_before: str  # the entry's text its span refers to (for putting it back on undo)
-
-
-@dataclass(kw_only=True)
-class TextSaved(Changes):
-    lost: list[LostCoding] = field(default_factory=list)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -384,7 +368,7 @@ def code_passage(
         entry.codings.append(coding)
         db.flush()
         changes = Coded(coding_id=CodingId(coding.id), start=coding.start, end=coding.end)
-        changes.add("coding", coding.id)
+        changes.add(Table.CODING, coding.id)
         audit.record(db, "code-passage", [coding.id, entry.id, theme.id], whole=int(span is None))
         return changes
 
@@ -402,9 +386,9 @@ def code_passage(
         merged=True,
         before=before,
     )
-    changes.update("coding", keeper.id)
+    changes.update(Table.CODING, keeper.id)
     for coding in absorbed:
-        changes.remove("coding", coding.id)
+        changes.remove(Table.CODING, coding.id)
         entry.codings.remove(coding)
         db.delete(coding)
     db.flush()
@@ -424,7 +408,7 @@ def undo_code(db: Session, coded: Coded) -> Changes:
     restored = {record.id for record in coded.before}
     coding = db.get(m.Coding, coded.coding_id)
     if coding is not None and coding.id not in restored:
-        changes.remove("coding", coding.id)
+        changes.remove(Table.CODING, coding.id)
         coding.entry.codings.remove(coding)
         db.delete(coding)
         db.flush()
@@ -440,7 +424,7 @@ def set_memo(db: Session, coding_id: uuid.UUID, memo: str | None) -> Changes:
     coding.memo = _clean_memo(memo)
     audit.record(db, "coding-memo", [coding.id], cleared=int(coding.memo is None))
     changes = Changes()
-    changes.update("coding", coding.id)
+    changes.update(Table.CODING, coding.id)
     return changes
 
 
@@ -453,8 +437,13 @@ def remove_coding(db: Session, coding_id: uuid.UUID) -> Uncoded:
     db.flush()
     audit.record(db, "remove-coding", [record.id, record.entry_id, record.theme_id])
     changes = Uncoded(record=record)
-    changes.remove("coding", record.id)
+    changes.remove(Table.CODING, record.id)
     return changes
+
+
+def restore_removed(db: Session, removed: Uncoded) -> Changes:
+    """Undo `remove_coding`: put back the coding it took off (its result handed over)."""
+    return restore_coding(db, removed.record)
 
 
 def _put(db: Session, record: CodingRecord) -> Changes:
@@ -474,9 +463,9 @@ def _put(db: Session, record: CodingRecord) -> Changes:
             )
         coding = m.Coding(id=record.id, entry_id=entry.id, theme_id=record.theme_id)
         entry.codings.append(coding)
-        changes.add("coding", record.id)
+        changes.add(Table.CODING, record.id)
     else:
-        changes.update("coding", record.id)
+        changes.update(Table.CODING, record.id)
     coding.theme_id = record.theme_id
     coding.start, coding.end = record.start, record.end
     coding.memo = record.memo
@@ -494,23 +483,3 @@ def restore_coding(db: Session, record: CodingRecord) -> Changes:
 
 
 # -- text saves that report lost codings --------------------------------------------------
-
-
-def save_entry_text(
-    db: Session, entry_id: uuid.UUID, text: str | None, edits: Sequence[Edit] | None = None
-) -> TextSaved:
-    """`set_entry_text`, with the record of every coding the save took away (all its words
-    deleted), so the app can say so and put it back when the typing is undone."""
-    entry = _entry(db, entry_id)
-    text_before = entry.text or ""
-    held = {c.id: (_record(c), c.theme.name) for c in entry.codings}
-    changes = set_entry_text(db, entry_id, text, edits)
-    saved = TextSaved(
-        lost=[
-            LostCoding(held[cid][0], held[cid][1], text_before)
-            for cid in changes.removed.get("coding", [])
-            if cid in held
-        ]
-    )
-    saved.merge(changes)
-    return saved

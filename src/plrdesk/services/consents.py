@@ -39,7 +39,7 @@ from plrdesk.domain.kinds import ConsentMethod, ParticipantKind
 from plrdesk.forms.expressions import Expression, parse
 from plrdesk.forms.schema import CONSENT_KINDS, FormDefinition, FormKind, Item, ItemType
 from plrdesk.services import audit
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.refs import next_ref
 from plrdesk.services.study_forms import catalog_for, store_if_new
 
@@ -329,9 +329,9 @@ def record_consent(
         stored = db.scalars(
             select(m.StoredForm).filter_by(form_id=form.id, version=form.version)
         ).one()
-        changes.add("form_version", stored.id)
+        changes.add(Table.FORM_VERSION, stored.id)
     db.flush()
-    changes.add("consent", consent.id)
+    changes.add(Table.CONSENT, consent.id)
     audit.record(
         db,
         "record-consent",
@@ -341,6 +341,46 @@ def record_consent(
         method=consent_method.value,
     )
     return changes
+
+
+@dataclass(frozen=True)
+class ConsentRequest:
+    """One consent as the recorder has it on screen (see `record_consent`)."""
+
+    participant_ref: str
+    form_id: str
+    form_version: str
+    method: ConsentMethod
+    given_on: dt.date
+    answers: Mapping[str, Any]
+    on_behalf_of_ref: str | None = None
+    signature_png: bytes | None = None
+    second_signature_png: bytes | None = None
+    scan_image: bytes | None = None
+    scan_media_type: str | None = None
+    confirmations: Mapping[str, str] | None = None
+    recorded_by: str | None = None
+
+
+def record_requested_consent(db: Session, forms: FormCatalog, request: ConsentRequest) -> Changes:
+    """`record_consent` for a request the recorder built."""
+    return record_consent(
+        db,
+        forms,
+        participant_ref=request.participant_ref,
+        form_id=request.form_id,
+        form_version=request.form_version,
+        method=request.method.value,
+        given_on=request.given_on,
+        answers=request.answers,
+        on_behalf_of_ref=request.on_behalf_of_ref,
+        signature_png=request.signature_png,
+        second_signature_png=request.second_signature_png,
+        scan_image=request.scan_image,
+        scan_media_type=request.scan_media_type,
+        confirmations=request.confirmations,
+        recorded_by=request.recorded_by,
+    )
 
 
 def _article(word: str) -> str:
@@ -470,7 +510,7 @@ def withdraw_consent(db: Session, consent_ref: str, on: dt.date) -> Changes:
         raise InvalidConsent(f"The date given, {on.isoformat()}, is after today.")
     consent.withdrawn_on = on
     changes = Changes()
-    changes.update("consent", consent.id)
+    changes.update(Table.CONSENT, consent.id)
     audit.record(db, "withdraw-consent", [consent.id, consent.participant_id])
     return changes
 

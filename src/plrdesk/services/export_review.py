@@ -39,7 +39,7 @@ from plrdesk.anonymise.text import fold, fold_key
 from plrdesk.anonymise.types import Layer, Redacted, Redaction
 from plrdesk.domain.models import Identifier
 from plrdesk.services import audit
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.progress import Progress
 
 if TYPE_CHECKING:
@@ -306,9 +306,9 @@ def apply_review(
         for key in keys:
             decided = record_decision(db, key.folded, key.layer, key.label, decision)
             if (fold_key(key.folded), key.layer) in before:
-                changes.update("redaction_decision", decided.id)
+                changes.update(Table.REDACTION_DECISION, decided.id)
             else:
-                changes.add("redaction_decision", decided.id)
+                changes.add(Table.REDACTION_DECISION, decided.id)
     changes.accepted, changes.rejected = len(accepted), len(rejected)
     known = {fold_key(text) for text in db.scalars(select(Identifier.text))}
     for text, kind in added:
@@ -316,9 +316,9 @@ def apply_review(
         aliases = [p for p in dict.fromkeys(parts) if fold(p) != fold(text.strip())]
         row = add_to_register(db, text, kind, aliases)
         if fold_key(row.text) in known:
-            changes.update("identifier", row.id)
+            changes.update(Table.IDENTIFIER, row.id)
         else:
-            changes.add("identifier", row.id)
+            changes.add(Table.IDENTIFIER, row.id)
             known.add(fold_key(row.text))
     changes.registered = len(added)
     audit.record(
@@ -332,5 +332,5 @@ def apply_review(
     return changes
 
 
-def _ids(bucket: dict[str, list[uuid.UUID]]) -> list[uuid.UUID]:
+def _ids(bucket: dict[Table, list[uuid.UUID]]) -> list[uuid.UUID]:
     return [record_id for ids in bucket.values() for record_id in ids]

@@ -22,7 +22,7 @@ from plrdesk.domain.ids import ParticipantId
 from plrdesk.domain.kinds import ParticipantKind, Permission
 from plrdesk.domain.permissions import consent_gaps
 from plrdesk.services import audit, refs
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.permission_book import load_permission_book
 from plrdesk.services.withdrawal import UnknownParticipant
 
@@ -61,6 +61,14 @@ _REF = re.compile(r"^\S{1,64}$")
 
 class InvalidParticipant(ValueError):
     """The details given cannot be saved; the message is one plain line for the researcher."""
+
+
+@dataclass(kw_only=True)
+class ParticipantAdded(Changes):
+    """What `add_participant` did, with the ref it chose (an undo takes that ref out)."""
+
+    participant_id: ParticipantId
+    ref: str
 
 
 @dataclass(frozen=True)
@@ -270,7 +278,7 @@ def add_participant(
     guardian_refs: Sequence[str] = (),
     *,
     ref: str | None = None,
-) -> Changes:
+) -> ParticipantAdded:
     """Add a participant with the next free ref of their kind (or `ref`, to redo an add)."""
     kind = ParticipantKind(kind)
     if guardian_refs and kind != ParticipantKind.CHILD:
@@ -300,12 +308,28 @@ def add_participant(
     person.guardians = _guardians(db, details.guardians)
     db.add(person)
     db.flush()
-    changes = Changes()
-    changes.add("participant", person.id)
+    changes = ParticipantAdded(participant_id=ParticipantId(person.id), ref=ref)
+    changes.add(Table.PARTICIPANT, person.id)
     if details.guardians:
-        changes.add("guardianship", person.id)
+        changes.add(Table.GUARDIANSHIP, person.id)
     audit.record(db, "add-participant", [person.id])
     return changes
+
+
+def add_participant_again(
+    db: Session, added: ParticipantAdded, details: ParticipantDetails
+) -> ParticipantAdded:
+    """Redo an add that was undone: the same details under the ref the first add chose
+    (`added`, that add's result, handed over on the worker)."""
+    return add_participant(
+        db,
+        details.kind,
+        details.name,
+        details.contact,
+        details.attributes,
+        details.guardians,
+        ref=added.ref,
+    )
 
 
 def _write(db: Session, person: m.Participant, details: ParticipantDetails, action: str) -> Changes:
@@ -314,10 +338,10 @@ def _write(db: Session, person: m.Participant, details: ParticipantDetails, acti
     person.name = details.name
     person.contact = details.contact
     person.attributes = details.attributes
-    changes.update("participant", person.id)
+    changes.update(Table.PARTICIPANT, person.id)
     if list(details.guardians) != before:
         person.guardians = _guardians(db, details.guardians)
-        changes.update("guardianship", person.id)
+        changes.update(Table.GUARDIANSHIP, person.id)
     db.flush()
     audit.record(db, action, [person.id])
     return changes
@@ -397,9 +421,14 @@ def remove_new_participant(db: Session, ref: str) -> Changes:
         )
     changes = Changes()
     if person.guardian_links:
-        changes.remove("guardianship", pid)
+        changes.remove(Table.GUARDIANSHIP, pid)
     db.delete(person)
     db.flush()
-    changes.remove("participant", pid)
+    changes.remove(Table.PARTICIPANT, pid)
     audit.record(db, "remove-participant", [pid])
     return changes
+
+
+def remove_added_participant(db: Session, added: ParticipantAdded) -> Changes:
+    """The undo of an add: take out the participant that add made (`added`, its result)."""
+    return remove_new_participant(db, added.ref)

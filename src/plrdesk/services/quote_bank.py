@@ -30,7 +30,7 @@ from plrdesk.domain.passages import (
     ThemeTree,
 )
 from plrdesk.services import audit
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.corpus import Corpus, theme_tree
 from plrdesk.services.permission_book import load_permission_book
 
@@ -301,6 +301,27 @@ def quote_bank(
     return quote_rows(chosen, corpus.tree, forms)
 
 
+@dataclass(frozen=True)
+class ThemeQuotes:
+    """What the quote bank shows for one theme: its name, whether it has sub-themes, and
+    its rows."""
+
+    theme_id: uuid.UUID
+    name: str | None  # None: the theme no longer exists
+    has_sub_themes: bool
+    rows: list[QuoteRow]
+
+
+def load_quote_bank(db: Session, forms: FormCatalog | None, theme_id: uuid.UUID) -> ThemeQuotes:
+    """The quote bank of one theme (and its sub-themes), read for the app's list."""
+    corpus = load_theme_corpus(db, forms, theme_id)
+    node = corpus.tree.nodes.get(theme_id)
+    if node is None:
+        return ThemeQuotes(theme_id, None, False, [])
+    has_sub = len(corpus.tree.descendants(theme_id)) > 1
+    return ThemeQuotes(theme_id, node.name, has_sub, quote_bank(corpus, theme_id, forms=forms))
+
+
 def load_theme_corpus(db: Session, forms: FormCatalog | None, theme_id: uuid.UUID) -> Corpus:
     """The passages of one theme and its sub-themes only, as `services.corpus.load_corpus`
     makes them (same fields, same exclusions, same order), read with plain column queries.
@@ -476,6 +497,6 @@ def set_exemplar(
         if reason is not None:
             raise NotQuotable(reason)
     coding.exemplar = exemplar
-    changes.update("coding", coding.id)
+    changes.update(Table.CODING, coding.id)
     audit.record(db, "coding-exemplar", [coding.id], marked=int(exemplar))
     return changes

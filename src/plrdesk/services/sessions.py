@@ -22,7 +22,7 @@ from plrdesk.domain.ids import EntryId, ParticipantId, SessionId, new_id
 from plrdesk.domain.kinds import CallOutcome, ConsentMethod, ParticipantKind, SessionKind
 from plrdesk.domain.permissions import ConsentGap, consent_gaps
 from plrdesk.services import audit
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.permission_book import load_permission_book
 from plrdesk.services.refs import next_ref
 from plrdesk.services.study_forms import catalog_for, store_if_new
@@ -30,6 +30,7 @@ from plrdesk.services.withdrawal import UnknownParticipant
 
 if TYPE_CHECKING:
     from plrdesk.forms.catalog import FormCatalog
+    from plrdesk.forms.schema import FormDefinition
 
 __all__ = [
     "CallAttemptView",
@@ -312,6 +313,18 @@ def session_detail(db: Session, session: SessionRef) -> SessionDetail:
     )
 
 
+def session_on_screen(
+    db: Session, session: SessionRef, forms: FormCatalog
+) -> tuple[SessionDetail, FormDefinition | None]:
+    """What the capture view of a session shows: the session, and the guide it was run
+    with (the version stored in the study)."""
+    detail = session_detail(db, session)
+    guide = None
+    if detail.guide is not None:
+        guide = catalog_for(db, forms).get(detail.guide, detail.guide_version)
+    return detail, guide
+
+
 def participant_choices(db: Session, forms: FormCatalog | None) -> list[ParticipantChoice]:
     """Everyone who could be chosen for a session, with the consent gate's verdict."""
     book = load_permission_book(db, forms)
@@ -402,7 +415,7 @@ def create_session(
             reason=reason,
         )
     changes = Created(record_id=row.id, ref=row.ref)
-    changes.add("session", row.id)
+    changes.add(Table.SESSION, row.id)
     return changes
 
 
@@ -414,7 +427,7 @@ def start_session(db: Session, session: SessionRef, at: dt.datetime) -> Changes:
         row.ended_at = None
     audit.record(db, "start-session", [row.id])
     changes = Changes()
-    changes.update("session", row.id)
+    changes.update(Table.SESSION, row.id)
     return changes
 
 
@@ -427,7 +440,7 @@ def end_session(db: Session, session: SessionRef, ended_at: dt.datetime) -> Chan
     row.ended_at = ended_at
     audit.record(db, "end-session", [row.id])
     changes = Changes()
-    changes.update("session", row.id)
+    changes.update(Table.SESSION, row.id)
     return changes
 
 
@@ -463,7 +476,7 @@ def add_call_attempt(
     db.flush()
     audit.record(db, "call-attempt", [row.id, attempt.id], outcome=attempt.outcome)
     changes = Created(record_id=attempt.id)
-    changes.add("call_attempt", attempt.id)
+    changes.add(Table.CALL_ATTEMPT, attempt.id)
     return changes
 
 
@@ -478,7 +491,7 @@ def set_call_outcome(db: Session, attempt_id: uuid.UUID, outcome: str) -> Change
     attempt = _attempt(db, attempt_id)
     attempt.outcome = CallOutcome(outcome).value
     changes = Changes()
-    changes.update("call_attempt", attempt.id)
+    changes.update(Table.CALL_ATTEMPT, attempt.id)
     return changes
 
 
@@ -488,7 +501,7 @@ def set_call_minutes(db: Session, attempt_id: uuid.UUID, minutes: int | None) ->
     attempt = _attempt(db, attempt_id)
     attempt.minutes = minutes
     changes = Changes()
-    changes.update("call_attempt", attempt.id)
+    changes.update(Table.CALL_ATTEMPT, attempt.id)
     return changes
 
 

@@ -5,7 +5,7 @@ Records are matched by `ref`; with `merge` an existing record is updated in plac
 otherwise a clash was already refused by `references.check`.
 
 A merge that replaces a coded entry's text moves its codings the way the editor's save
-does (`codings.save_entry_text`): each follows its words, and one whose every word is gone
+does (`note_texts.save_entry_text`): each follows its words, and one whose every word is gone
 is dropped and named in the result's `notices`. The file's own codings are offsets into the
 file's text; one that names a stored coding by the span it had before the text changed is
 that coding (a dump edited by hand keeps the old offsets), not a second one.
@@ -16,16 +16,18 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from plrdesk.domain import models as m
-from plrdesk.domain.ids import new_id
+from plrdesk.domain.ids import EntryId, new_id
 from plrdesk.forms.catalog import FormCatalog
 from plrdesk.interchange import references
 from plrdesk.interchange.errors import InvalidDocument
+from plrdesk.interchange.parse import parse_document
 from plrdesk.interchange.schema import (
     CodingIn,
     ConsentIn,
@@ -36,8 +38,8 @@ from plrdesk.interchange.schema import (
     StudyDocument,
     ThemeIn,
 )
-from plrdesk.services import audit, codings, study_forms
-from plrdesk.services.changes import Changes
+from plrdesk.services import audit, note_texts, study_forms
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.progress import NO_PROGRESS, Progress
 from plrdesk.storage.search import optimise_search_index
 
@@ -122,14 +124,23 @@ def import_document(
     return changes
 
 
+def import_study_file(
+    db: Session, path: Path, forms: FormCatalog, *, merge: bool, progress: Progress = NO_PROGRESS
+) -> Changes:
+    """Read, parse and import the file, all on the database worker (a large file would
+    freeze the window if read or parsed on the GUI thread)."""
+    doc = parse_document(path.read_text(encoding="utf-8"), path.name)
+    return import_document(db, doc, merge=merge, source=path.name, forms=forms, progress=progress)
+
+
 class _Writer:
     def __init__(self, db: Session, *, merge: bool, progress: Progress) -> None:
         self.db = db
         self.merge = merge
         self.progress = progress
         # Rows get their UUIDs at flush; remember them and report ids afterwards.
-        self._touched: list[tuple[str, str, _HasId]] = []
-        self._bulk_added: list[tuple[str, uuid.UUID]] = []
+        self._touched: list[tuple[str, Table, _HasId]] = []
+        self._bulk_added: list[tuple[Table, uuid.UUID]] = []
         self.positions = _Positions(db)
         # What replacing entries' texts did to their codings: which moved or went, and, by
         # (entry, theme, span before), the stored coding a file coding may name (None: gone).
@@ -150,7 +161,7 @@ class _Writer:
             if setting is None:
                 setting = m.ExportSetting(kind=kind)
                 self.db.add(setting)
-                self._touched.append(("add", "export_setting", setting))
+                self._touched.append(("add", Table.EXPORT_SETTING, setting))
             setting.descriptor_attributes = list(settings.descriptor_attributes)
             setting.allow_unique = settings.allow_unique
         self.db.flush()
@@ -160,7 +171,7 @@ class _Writer:
         for table, record_id in self._bulk_added:
             changes.add(table, record_id)
         changes.merge(self._followed)
-        dropped = changes.removed.get("coding", [])
+        dropped = changes.removed_ids(Table.CODING)
         audit.record(self.db, "import", dropped, **changes.counts(), coding_dropped=len(dropped))
         return changes
 
@@ -177,7 +188,7 @@ class _Writer:
         study.endorsed_by = endorsement.by if endorsement else None
         study.endorsed_on = endorsement.on if endorsement else None
         study.endorsement_notes = endorsement.notes if endorsement else None
-        self._touched.append(("update", "study", study))
+        self._touched.append(("update", Table.STUDY, study))
 
     def _identifiers(self, doc: StudyDocument) -> None:
         position = self.positions.next(m.Identifier)
@@ -187,9 +198,9 @@ class _Writer:
                 row = m.Identifier(text=item.text, kind=item.kind, aliases=[], position=position)
                 self.db.add(row)
                 position += 1
-                self._touched.append(("add", "identifier", row))
+                self._touched.append(("add", Table.IDENTIFIER, row))
             else:
-                self._touched.append(("update", "identifier", row))
+                self._touched.append(("update", Table.IDENTIFIER, row))
             row.kind = item.kind
             row.aliases = list(dict.fromkeys([*row.aliases, *item.aliases]))
 
@@ -203,9 +214,9 @@ class _Writer:
                 position += 1
                 self.db.add(row)
                 rows[item.ref] = row
-                self._touched.append(("add", "participant", row))
+                self._touched.append(("add", Table.PARTICIPANT, row))
             else:
-                self._touched.append(("update", "participant", row))
+                self._touched.append(("update", Table.PARTICIPANT, row))
             row.kind = item.kind
             row.name = item.name
             row.contact = item.contact
@@ -226,9 +237,9 @@ class _Writer:
                 position += 1
                 self.db.add(row)
                 rows[item.ref] = row
-                self._touched.append(("add", "consent", row))
+                self._touched.append(("add", Table.CONSENT, row))
             else:
-                self._touched.append(("update", "consent", row))
+                self._touched.append(("update", Table.CONSENT, row))
             row.participant = people[item.participant]
             row.on_behalf_of = people[item.on_behalf_of] if item.on_behalf_of else None
             row.form = item.form
@@ -282,7 +293,7 @@ class _Writer:
         people: dict[str, m.Participant],
         entries: dict[str, _EntryRef],
     ) -> None:
-        self._touched.append(("update", "session", row))
+        self._touched.append(("update", Table.SESSION, row))
         row.kind = item.kind
         row.guide = item.guide
         row.started_at = item.started_at
@@ -303,9 +314,9 @@ class _Writer:
                 entry = m.Entry(id=new_id(), ref=entry_in.ref, position=next_entry)
                 next_entry += 1
                 row.entries.append(entry)
-                self._touched.append(("add", "entry", entry))
+                self._touched.append(("add", Table.ENTRY, entry))
             else:
-                self._touched.append(("update", "entry", entry))
+                self._touched.append(("update", Table.ENTRY, entry))
                 if entry.text != entry_in.text:
                     self._follow_text(entry, entry_in.text)
             _fill_entry(entry, entry_in, people)
@@ -318,14 +329,14 @@ class _Writer:
             for c in entry.codings
             if c.start is not None and c.end is not None
         }
-        saved = codings.save_entry_text(self.db, entry.id, text)
+        saved = note_texts.save_entry_text(self.db, EntryId(entry.id), text)
         lost = {gone.record.id for gone in saved.lost}
         moved, dropped = 0, []
         for coding_id, (theme, start, end) in spans.items():
             key = (entry.id, theme.id, start, end)
             if coding_id in lost:
                 self._spans_before[key] = None
-                self._followed.remove("coding", coding_id)
+                self._followed.remove(Table.CODING, coding_id)
                 dropped.append(
                     f"{theme.ref} {theme.name}, characters {start}-{end} of the old text"
                 )
@@ -334,7 +345,7 @@ class _Writer:
             coding = self.db.get(m.Coding, coding_id)
             if coding is not None and (coding.start, coding.end) != (start, end):
                 moved += 1
-                self._followed.update("coding", coding_id)
+                self._followed.update(Table.CODING, coding_id)
         if moved or dropped:
             self._followed.notices.append(_text_notice(entry.ref, moved, dropped))
 
@@ -348,9 +359,9 @@ class _Writer:
                 position += 1
                 self.db.add(row)
                 rows[item.ref] = row
-                self._touched.append(("add", "theme", row))
+                self._touched.append(("add", Table.THEME, row))
             else:
-                self._touched.append(("update", "theme", row))
+                self._touched.append(("update", Table.THEME, row))
             row.name = item.name
             row.description = item.description
             row.colour = item.colour
@@ -382,7 +393,7 @@ class _Writer:
                 if same is not None:
                     same.memo = item.memo
                     same.exemplar = item.exemplar
-                    self._touched.append(("update", "coding", same))
+                    self._touched.append(("update", Table.CODING, same))
                     continue
             coding_id = new_id()
             rows.append(
@@ -398,7 +409,7 @@ class _Writer:
                 }
             )
             position += 1
-            self._bulk_added.append(("coding", coding_id))
+            self._bulk_added.append((Table.CODING, coding_id))
         if rows:
             self.db.execute(insert(m.Coding), rows)
 
@@ -421,7 +432,7 @@ class _BulkRows:
     members: list[dict[str, object]] = field(default_factory=list)
     attempts: list[dict[str, object]] = field(default_factory=list)
     entries: list[dict[str, object]] = field(default_factory=list)
-    added: list[tuple[str, uuid.UUID]] = field(default_factory=list)
+    added: list[tuple[Table, uuid.UUID]] = field(default_factory=list)
 
     def add_session(
         self,
@@ -431,7 +442,7 @@ class _BulkRows:
         entries: dict[str, _EntryRef],
     ) -> None:
         session_id = new_id()
-        self.added.append(("session", session_id))
+        self.added.append((Table.SESSION, session_id))
         self.sessions.append(
             {
                 "id": session_id,
@@ -460,7 +471,7 @@ class _BulkRows:
         ]
         for n, e in enumerate(item.entries):
             entry_id = new_id()
-            self.added.append(("entry", entry_id))
+            self.added.append((Table.ENTRY, entry_id))
             entries[e.ref] = _EntryRef(entry_id, e.text, new=True)
             self.entries.append(
                 {

@@ -3,7 +3,9 @@
 Each operation has an exact inverse, so the desktop app can undo it:
 `create_theme` ↔ `delete_theme` / `restore_theme`, `update_theme` ↔ `update_theme` with the
 details before, `move_theme` ↔ `move_theme` back to where `Moved` says it was, and
-`merge_themes` ↔ `unmerge` with the `MergeRecord` the merge returned.
+`merge_themes` ↔ `unmerge` with the `MergeRecord` the merge returned. Where an undo needs
+what the step returned, a function takes that result itself (`move_back`,
+`undo_delete_theme`, `undo_merge`), so the app can queue the undo before the result is back.
 
 Rules:
 - names are one line, unique among siblings ignoring case ("CAF" and "caf" under one parent
@@ -13,6 +15,11 @@ Rules:
   already codes the same words of the same entry, the two codings become one whose memo holds
   both memos (and which is an exemplar if either was);
 - only a theme with no codings and no sub-themes can be deleted (otherwise: merge it).
+
+These rules live here only: `check_theme_name` and `check_deletable` say whether a change
+would be allowed (the app asks them before it offers the step), and every function that
+changes the tree applies the same checks again, so a screen with an out-of-date copy of the
+tree cannot get past them.
 
 `Theme.position` is the theme's place in the whole tree read top to bottom (a parent before
 its sub-themes, siblings in order). It is renumbered after every change, so a dump lists the
@@ -35,12 +42,13 @@ from sqlalchemy.orm import Session
 from plrdesk.domain import models as m
 from plrdesk.domain.ids import CodingId, ThemeId, new_id
 from plrdesk.services import audit
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.refs import next_ref
 
 __all__ = [
     "PALETTE",
     "AbsorbedCoding",
+    "BlankName",
     "CodingSnapshot",
     "Created",
     "DeletedTheme",
@@ -49,23 +57,31 @@ __all__ = [
     "Merged",
     "Moved",
     "ThemeDetails",
+    "ThemeInUse",
+    "ThemeNameTaken",
     "ThemeRow",
     "ThemeSnapshot",
     "TreeEditor",
     "check_colour",
+    "check_deletable",
     "check_description",
     "check_name",
+    "check_theme",
+    "check_theme_name",
     "create_theme",
     "delete_theme",
     "describe_theme",
     "list_themes",
     "merge_themes",
+    "move_back",
     "move_theme",
     "next_theme_ref",
     "palette_colour",
     "recolour_theme",
     "rename_theme",
     "restore_theme",
+    "undo_delete_theme",
+    "undo_merge",
     "unmerge",
     "update_theme",
 ]
@@ -91,6 +107,22 @@ _REF = re.compile(r"^T(\d+)$")
 
 class InvalidTheme(ValueError):
     """The change cannot be made; the message is one plain line for the researcher."""
+
+
+class BlankName(InvalidTheme):
+    """The name is empty (or only spaces)."""
+
+
+class ThemeNameTaken(InvalidTheme):
+    """A sibling has that name already, ignoring case."""
+
+    def __init__(self, name: str, where: str) -> None:
+        super().__init__(f"There is already a theme called '{name}' {where}.")
+        self.name = name
+
+
+class ThemeInUse(InvalidTheme):
+    """The theme codes passages or has sub-themes, so deleting it would lose them."""
 
 
 # -- values --------------------------------------------------------------------------------
@@ -218,7 +250,7 @@ def check_name(name: str) -> str:
         raise InvalidTheme("A theme's name is one line.")
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise InvalidTheme("A theme needs a name.")
+        raise BlankName("A theme needs a name.")
     if len(cleaned) > MAX_NAME:
         raise InvalidTheme(f"Keep a theme's name under {MAX_NAME} characters.")
     if _CONTROL.search(cleaned):
@@ -325,7 +357,7 @@ class TreeEditor:
     ) -> None:
         if self.sibling_named(parent_id, name, besides=besides) is not None:
             where = f"under '{self.themes[parent_id].name}'" if parent_id else "at the top level"
-            raise InvalidTheme(f"There is already a theme called '{name}' {where}.")
+            raise ThemeNameTaken(name, where)
 
     def label(self, theme_id: uuid.UUID | None) -> str:
         return f"'{self.themes[theme_id].name}'" if theme_id else "the top level"
@@ -402,11 +434,69 @@ class TreeEditor:
         for position, (theme, _depth, _index) in enumerate(self.walk()):
             if theme.position != position:
                 theme.position = position
-        reported = {rid for ids in (changes.added, changes.updated) for rid in ids.get("theme", [])}
+        reported = {
+            rid for ids in (changes.added, changes.updated) for rid in ids.get(Table.THEME, [])
+        }
         for theme in self.themes.values():
             if theme.id not in reported and self.db.is_modified(theme):
-                changes.update("theme", theme.id)
+                changes.update(Table.THEME, theme.id)
         self.db.flush()
+
+
+# -- the rules, for asking before a change ---------------------------------------------------
+
+
+def check_theme_name(
+    db: Session,
+    name: str,
+    parent_id: uuid.UUID | None = None,
+    besides: uuid.UUID | None = None,
+) -> str:
+    """The name as a theme under `parent_id` (None: the top level) would be stored, or why
+    it cannot be: BlankName, ThemeNameTaken (a sibling other than `besides`, the theme being
+    renamed, has it, ignoring case), InvalidTheme (not one line, too long, the parent has
+    gone). Every change to the tree applies the same check when it is made."""
+    return _free_name(TreeEditor(db), name, parent_id, besides)
+
+
+def check_theme(
+    db: Session,
+    details: ThemeDetails,
+    parent_id: uuid.UUID | None = None,
+    besides: uuid.UUID | None = None,
+) -> ThemeDetails:
+    """The details as they would be stored (see check_theme_name for the name)."""
+    checked = _details(details)
+    _free_name(TreeEditor(db), checked.name, parent_id, besides)
+    return checked
+
+
+def check_deletable(db: Session, theme_id: uuid.UUID) -> ThemeId:
+    """The theme's id when it can be deleted, or ThemeInUse saying what it still holds."""
+    tree = TreeEditor(db)
+    _check_deletable(db, tree, tree.get(theme_id))
+    return ThemeId(theme_id)
+
+
+def _free_name(
+    tree: TreeEditor, name: str, parent_id: uuid.UUID | None, besides: uuid.UUID | None
+) -> str:
+    cleaned = check_name(name)
+    if parent_id is not None:
+        tree.get(parent_id)
+    tree.check_free(parent_id, cleaned, besides=besides)
+    return cleaned
+
+
+def _check_deletable(db: Session, tree: TreeEditor, theme: m.Theme) -> None:
+    codings = db.scalar(select(func.count()).where(m.Coding.theme_id == theme.id)) or 0
+    if codings:
+        raise ThemeInUse(
+            f"'{theme.name}' has {_codings(codings)}; merge it into another theme instead,"
+            " so no coding is lost."
+        )
+    if tree.children.get(theme.id):
+        raise ThemeInUse(f"'{theme.name}' has sub-themes; move or merge them first.")
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -480,9 +570,7 @@ def create_theme(
     the very theme an undo took away."""
     details = _details(ThemeDetails(name, description, colour))
     tree = TreeEditor(db)
-    if parent_id is not None:
-        tree.get(parent_id)
-    tree.check_free(parent_id, details.name)
+    _free_name(tree, details.name, parent_id, None)
     theme_id = theme_id or new_id()
     if theme_id in tree.themes:
         raise InvalidTheme("That theme exists already.")
@@ -498,7 +586,7 @@ def create_theme(
     )
     tree.add(theme, parent_id, position)
     changes = Created(theme_id=ThemeId(theme_id), ref=ref)
-    changes.add("theme", theme_id)
+    changes.add(Table.THEME, theme_id)
     tree.write(changes)
     audit.record(db, "create-theme", [theme_id])
     return changes
@@ -510,7 +598,7 @@ def update_theme(db: Session, theme_id: uuid.UUID, details: ThemeDetails) -> Cha
     theme = tree.get(theme_id)
     checked = _details(details)
     if not _same_name(checked.name, theme.name):
-        tree.check_free(theme.parent_id, checked.name, besides=theme.id)
+        _free_name(tree, checked.name, theme.parent_id, theme.id)
     changes = Changes()
     if (theme.name, theme.description, theme.colour) != (
         checked.name,
@@ -520,7 +608,7 @@ def update_theme(db: Session, theme_id: uuid.UUID, details: ThemeDetails) -> Cha
         theme.name = checked.name
         theme.description = checked.description
         theme.colour = checked.colour
-        changes.update("theme", theme.id)
+        changes.update(Table.THEME, theme.id)
         audit.record(db, "update-theme", [theme.id])
     return changes
 
@@ -558,30 +646,33 @@ def move_theme(
         changes.from_parent_id,
         changes.from_position,
     ):
-        changes.update("theme", theme.id)
+        changes.update(Table.THEME, theme.id)
         tree.write(changes)
         audit.record(db, "move-theme", [theme.id])
     return changes
+
+
+def move_back(db: Session, moved: Moved) -> Moved:
+    """Undo `move_theme`, given what it returned: the theme goes back where it was."""
+    return move_theme(db, moved.theme_id, moved.from_parent_id, moved.from_position)
 
 
 def delete_theme(db: Session, theme_id: uuid.UUID) -> DeletedTheme:
     """Delete a theme that codes nothing and has no sub-themes (others are merged instead)."""
     tree = TreeEditor(db)
     theme = tree.get(theme_id)
-    codings = db.scalar(select(func.count()).where(m.Coding.theme_id == theme.id)) or 0
-    if codings:
-        raise InvalidTheme(
-            f"'{theme.name}' has {_codings(codings)}; merge it into another theme instead,"
-            " so no coding is lost."
-        )
-    if tree.children.get(theme.id):
-        raise InvalidTheme(f"'{theme.name}' has sub-themes; move or merge them first.")
+    _check_deletable(db, tree, theme)
     changes = DeletedTheme(snapshot=tree.snapshot(theme.id))
     tree.remove(theme.id)
-    changes.remove("theme", theme_id)
+    changes.remove(Table.THEME, theme_id)
     tree.write(changes)
     audit.record(db, "delete-theme", [theme_id])
     return changes
+
+
+def undo_delete_theme(db: Session, deleted: DeletedTheme) -> Changes:
+    """Undo `delete_theme`, given what it returned."""
+    return restore_theme(db, deleted.snapshot)
 
 
 def restore_theme(db: Session, snapshot: ThemeSnapshot) -> Changes:
@@ -589,7 +680,7 @@ def restore_theme(db: Session, snapshot: ThemeSnapshot) -> Changes:
     tree = TreeEditor(db)
     _recreate(tree, snapshot)
     changes = Changes()
-    changes.add("theme", snapshot.id)
+    changes.add(Table.THEME, snapshot.id)
     tree.write(changes)
     audit.record(db, "restore-theme", [snapshot.id])
     return changes
@@ -676,7 +767,7 @@ def merge_themes(db: Session, source_id: uuid.UUID, target_id: uuid.UUID) -> Mer
             coding.theme_id = target.id
             kept[key] = coding
             moved.append(CodingId(coding.id))
-            changes.update("coding", coding.id)
+            changes.update(Table.CODING, coding.id)
             continue
         absorbed.append(
             AbsorbedCoding(
@@ -696,17 +787,17 @@ def merge_themes(db: Session, source_id: uuid.UUID, target_id: uuid.UUID) -> Mer
         )
         same.memo = _merged_memo(same.memo, coding.memo)
         same.exemplar = same.exemplar or coding.exemplar
-        changes.update("coding", same.id)
-        changes.remove("coding", coding.id)
+        changes.update(Table.CODING, same.id)
+        changes.remove(Table.CODING, coding.id)
         db.delete(coding)
     for child_id in child_ids:
         tree.detach(child_id)
         tree.attach(child_id, target.id, -1)
-        changes.update("theme", child_id)
+        changes.update(Table.THEME, child_id)
     db.flush()  # codings and sub-themes leave the source before it goes
     tree.remove(source.id)
-    changes.remove("theme", source.id)
-    changes.update("theme", target.id)
+    changes.remove(Table.THEME, source.id)
+    changes.update(Table.THEME, target.id)
     tree.write(changes)
     merged = Merged(
         record=MergeRecord(snapshot, ThemeId(target.id), tuple(moved), tuple(absorbed), child_ids)
@@ -723,6 +814,11 @@ def merge_themes(db: Session, source_id: uuid.UUID, target_id: uuid.UUID) -> Mer
     return merged
 
 
+def undo_merge(db: Session, merged: Merged) -> Changes:
+    """Undo `merge_themes`, given what it returned."""
+    return unmerge(db, merged.record)
+
+
 def unmerge(db: Session, record: MergeRecord) -> Changes:
     """Take a merge back (its undo): the source theme returns with its id, ref, details and
     place; its codings, its sub-themes and the target's memos are as they were before."""
@@ -730,20 +826,20 @@ def unmerge(db: Session, record: MergeRecord) -> Changes:
     target = tree.get(record.target_id)
     source = _recreate(tree, record.source)
     changes = Changes()
-    changes.add("theme", source.id)
-    changes.update("theme", target.id)
+    changes.add(Table.THEME, source.id)
+    changes.update(Table.THEME, target.id)
     for index, child_id in enumerate(record.child_ids):
         if child_id in tree.themes:
             tree.detach(child_id)
             tree.attach(child_id, source.id, index)
-            changes.update("theme", child_id)
+            changes.update(Table.THEME, child_id)
     db.flush()  # the source exists before codings point at it again
     for item in reversed(record.absorbed):
         kept = db.get(m.Coding, item.kept_id)
         if kept is not None:
             kept.memo = item.kept_memo
             kept.exemplar = item.kept_exemplar
-            changes.update("coding", kept.id)
+            changes.update(Table.CODING, kept.id)
         if db.get(m.Entry, item.coding.entry_id) is None:
             continue  # the note itself was deleted meanwhile
         snap = item.coding
@@ -759,7 +855,7 @@ def unmerge(db: Session, record: MergeRecord) -> Changes:
                 position=snap.position,
             )
         )
-        changes.add("coding", snap.id)
+        changes.add(Table.CODING, snap.id)
     if record.moved_coding_ids:
         for coding in db.scalars(
             select(m.Coding).where(
@@ -767,7 +863,7 @@ def unmerge(db: Session, record: MergeRecord) -> Changes:
             )
         ):
             coding.theme_id = source.id
-            changes.update("coding", coding.id)
+            changes.update(Table.CODING, coding.id)
     tree.write(changes)
     audit.record(db, "unmerge-themes", [source.id, target.id], codings=record.codings)
     return changes

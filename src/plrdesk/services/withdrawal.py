@@ -10,12 +10,24 @@ from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.services import audit
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.storage.search import optimise_search_index
+from plrdesk.storage.study_file import StudyFile
 
 
 class UnknownParticipant(LookupError):
     """No participant has that ref."""
+
+
+@dataclass(frozen=True)
+class WithdrawalRequest:
+    """What the researcher asked: withdraw `ref` as of `on`, and with `erase` delete
+    everything they said or signed."""
+
+    ref: str
+    on: dt.date
+    reason: str | None
+    erase: bool
 
 
 @dataclass(frozen=True)
@@ -47,7 +59,7 @@ def withdraw_participant(
     person.withdrawn_on = person.withdrawn_on or on
     if reason is not None:
         person.withdrawal_reason = reason
-    changes.update("participant", person.id)
+    changes.update(Table.PARTICIPANT, person.id)
     entries = consents = 0
     if erase:
         entry_ids = list(db.scalars(select(m.Entry.id).where(m.Entry.speaker_id == person.id)))
@@ -66,9 +78,9 @@ def withdraw_participant(
         db.execute(delete(m.Entry).where(m.Entry.id.in_(entry_ids)))
         db.execute(delete(m.Consent).where(m.Consent.id.in_(consent_ids)))
         for entry_id in entry_ids:
-            changes.remove("entry", entry_id)
+            changes.remove(Table.ENTRY, entry_id)
         for consent_id in consent_ids:
-            changes.remove("consent", consent_id)
+            changes.remove(Table.CONSENT, consent_id)
         entries, consents = len(entry_ids), len(consent_ids)
         optimise_search_index(db)  # one merged index segment, no old segment left behind
     audit.record(
@@ -79,3 +91,16 @@ def withdraw_participant(
         consents=consents,
     )
     return WithdrawalResult(person, entries, consents, changes)
+
+
+def withdraw_in_file(study: StudyFile, request: WithdrawalRequest) -> Changes:
+    """The whole use case on the open file: the withdrawal (and erasure) in one
+    transaction, then, for an erasure, VACUUM, so the erased words leave the file's free
+    pages and the write-ahead log."""
+    with study.transaction() as db:
+        result = withdraw_participant(
+            db, request.ref, on=request.on, reason=request.reason, erase=request.erase
+        )
+    if request.erase:
+        study.vacuum()
+    return result.changes

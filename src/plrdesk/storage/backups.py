@@ -12,18 +12,26 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from plrdesk.storage import files, study_lock
 from plrdesk.storage.errors import NotAStudyFile, StudyBusy
 
-if TYPE_CHECKING:
-    from plrdesk.storage.study_file import StudyFile
+
+class OpenStudy(Protocol):
+    """What a backup needs of the open study (study_file.StudyFile is one): named here so
+    study_file can back itself up without an import circle."""
+
+    @property
+    def path(self) -> Path: ...
+
+    def raw_execute(self, sql: str) -> Any: ...
+
 
 KEEP_AUTOMATIC = 5
 
 
-def backup_to(study: StudyFile, dest: Path, *, verify: bool = False) -> Path:
+def backup_to(study: OpenStudy, dest: Path, *, verify: bool = False) -> Path:
     """Write an encrypted copy of `study` to `dest`, atomically. Returns `dest`.
 
     With `verify`, the copy's pages are checked (SQLite's integrity check, through the
@@ -72,7 +80,7 @@ def backup_dir(study_path: Path) -> Path:
     return study_path.with_name(study_path.name + ".backups")
 
 
-def automatic_backup(study: StudyFile, *, reason: str, verify: bool = False) -> Path:
+def automatic_backup(study: OpenStudy, *, reason: str, verify: bool = False) -> Path:
     """Back up before a risky step (schema upgrade, erasure); keep only the newest few."""
     folder = backup_dir(study.path)
     folder.mkdir(mode=0o700, exist_ok=True)

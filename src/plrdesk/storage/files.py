@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import os
@@ -30,7 +31,7 @@ from plrdesk.storage.errors import WouldOverwriteStudy
 STUDY_SUFFIX = ".plr"
 SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal", "-lock")
 
-_open_studies: set[Path] = set()
+_open_studies: collections.Counter[Path] = collections.Counter()  # a study open twice: 2
 _open_lock = threading.Lock()
 
 
@@ -48,12 +49,14 @@ def protected(study: Path) -> Iterator[None]:
     """While open, no output of this process may land on `study` or its sidecars."""
     resolved = study.resolve()
     with _open_lock:
-        _open_studies.add(resolved)
+        _open_studies[resolved] += 1
     try:
         yield
     finally:
         with _open_lock:
-            _open_studies.discard(resolved)
+            _open_studies[resolved] -= 1
+            if _open_studies[resolved] <= 0:
+                del _open_studies[resolved]
 
 
 def refuse_study_target(target: Path, *, study: Path | None = None, backup: bool = False) -> None:
@@ -63,7 +66,7 @@ def refuse_study_target(target: Path, *, study: Path | None = None, backup: bool
     replace another existing `.plr` file (with --overwrite); no other output may.
     """
     with _open_lock:
-        studies = set(_open_studies)
+        studies = set(_open_studies)  # the paths open now (the counter's keys)
     if study is not None:
         studies.add(study.resolve())
     where = target.resolve()

@@ -28,6 +28,7 @@ from sqlalchemy.pool import StaticPool
 
 from plrdesk.domain.models import Study
 from plrdesk.storage import cipher, driver_errors, files, migrate, study_lock
+from plrdesk.storage.backups import automatic_backup
 from plrdesk.storage.errors import NotAStudyFile, ReadOnlyLocation, StudyExists, StudyReplaced
 from plrdesk.storage.opening import connect_existing
 
@@ -154,8 +155,6 @@ class StudyFile:
                 f"{self.path} was made by an older plrdesk and needs upgrading, but it is"
                 " on a read-only disk or folder; copy it somewhere writable first"
             )
-        from plrdesk.storage.backups import automatic_backup
-
         held = self.lock or study_lock.StudyLock.acquire(self.path, study_lock.COMMAND)
         try:
             automatic_backup(self, reason="before-upgrade")
@@ -201,8 +200,6 @@ class StudyFile:
         frames reach neither the file now at our name (SQLite's checkpoint on close writes
         through the inode it holds, which `cp` over the study reuses) nor its next opener.
         False when our -wal could not be moved out of the way (see _move_our_wal_aside)."""
-        from plrdesk.storage.backups import automatic_backup
-
         with contextlib.suppress(Exception):  # best effort: the app offered a copy already
             kept = automatic_backup(self, reason="replaced", verify=True)
             log.info("replaced study: kept a copy in %s", kept.parent)

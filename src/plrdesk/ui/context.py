@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoStack
 
 from plrdesk.forms.catalog import FormCatalog
 from plrdesk.ui.runner import OperationRunner
+from plrdesk.ui.save_state import SaveState
 
 
 class Navigator(QObject):
@@ -35,6 +36,11 @@ class StudyContext:
     undo: QUndoStack
     path: Path
     navigator: Navigator = field(default_factory=Navigator)
+    save_state: SaveState = field(init=False)
+    """What is not saved, and why (every write's outcome, from the runner)."""
+
+    def __post_init__(self) -> None:
+        self.save_state = SaveState(self.runner)
 
     def status(self, text: str) -> None:
         """A short message in the main window's status bar."""

@@ -29,6 +29,7 @@ from plrdesk.storage.study_file import STUDY_SUFFIX, StudyFile
 from plrdesk.ui import leaving, opener
 from plrdesk.ui.idle_lock import IdleLock
 from plrdesk.ui.main_window import MainWindow
+from plrdesk.ui.operations import read_file
 from plrdesk.ui.passphrase_dialog import PassphraseDialog
 from plrdesk.ui.preferences import PreferencesDialog
 from plrdesk.ui.runner import OperationRunner
@@ -200,6 +201,8 @@ class AppController(QObject):
         self.window.may_close = self._may_close_window
         self.window.sig_close_requested.connect(self.close_study)
         self.window.sig_preferences_requested.connect(self.edit_preferences)
+        # The "Not saved" bar's Save a copy…: the same copy as after a replaced file.
+        self.window.ctx.save_state.sig_copy_requested.connect(self.save_copy_elsewhere)
         self.window.show()
         leaving.give_the_keyboard(self.window)
         if dialog is not None:
@@ -253,22 +256,20 @@ class AppController(QObject):
             if not name:
                 return
             dest = Path(name)
-        target = dest
-
-        def saved(_: object) -> None:
-            if self.window is not None:
-                self.window.statusBar().showMessage(f"Saved a copy at {target}")
-
-        def failed(exc: Exception) -> None:
-            QMessageBox.warning(self._parent(), "Could not save a copy", str(exc))
-
-        self.runner.submit(
-            lambda study: backup_to(study, target, verify=True),
-            saved,
-            failed,
-            whole_file=True,
-            rescue=True,
+        # Rescuing: it runs even once the file was replaced under us (the point of it).
+        self.runner.run(
+            read_file(backup_to, dest, verify=True).rescuing(),
+            self._copy_saved,
+            self._copy_failed,
+            initiator=self,
         )
+
+    def _copy_saved(self, target: Path) -> None:
+        if self.window is not None:
+            self.window.statusBar().showMessage(f"Saved a copy at {target}")
+
+    def _copy_failed(self, exc: Exception) -> None:
+        QMessageBox.warning(self._parent(), "Could not save a copy", str(exc))
 
     def edit_preferences(self) -> None:
         dialog = PreferencesDialog(self.settings, self._parent())
@@ -297,15 +298,18 @@ class AppController(QObject):
             self.window.deleteLater()
             self.window = None
 
-    def _all_saved(self) -> str | None:
+    def _all_saved(self, *, failures: bool) -> str | None:
+        """Why something is not saved (None: everything is); with `failures`, a write that
+        failed counts too, as the "Not saved" bar says."""
         if self.window is None or self.runner is None:
             return None
-        return leaving.wait_for_saves(self.runner, self.window.sessions)
+        save_state = self.window.ctx.save_state if failures else None
+        return leaving.wait_for_saves(self.runner, self.window.sessions, save_state)
 
     def _may_leave(self, doing: str) -> bool:
         """True when nothing typed would be lost by `doing` (lock, close), or the researcher
         chose to lose it; the default keeps the study open."""
-        reason = self._all_saved()
+        reason = self._all_saved(failures=True)
         if reason is None:
             return True
         box, keep = leaving.unsaved_box(self.window, reason, doing)
@@ -322,11 +326,15 @@ class AppController(QObject):
     def _idle_lock(self) -> None:
         """The idle lock never takes unsaved words with it: it waits for them to be saved.
         Nor does it pull the window from under a dialog running its own loop (a message, a
-        file dialog): the window would be deleted inside that loop and the process abort."""
+        file dialog): the window would be deleted inside that loop and the process abort.
+
+        A write that failed does not hold it back: its change is already off the screen,
+        so locking loses nothing more, and a lock that never came would leave the study
+        open to whoever sits down next."""
         if leaving.modal_over(self.window) or self.unsaved_box is not None:
             self.idle.start()
             return
-        reason = self._all_saved()
+        reason = self._all_saved(failures=False)
         if reason is None:
             self.lock(asked=True)
             return

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
-from sqlalchemy.orm import Session
 
 from plrdesk.interchange.errors import InvalidDocument
-from plrdesk.services.changes import Changes
-from plrdesk.services.progress import Progress
+from plrdesk.services.changes import Changes, Table
+from plrdesk.services.study_import import import_study_file
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.long_work import run_with_progress
+from plrdesk.ui.operations import write
 
 
 def import_study_data(parent: QWidget, ctx: StudyContext) -> None:
@@ -24,19 +24,8 @@ def import_study_data(parent: QWidget, ctx: StudyContext) -> None:
 
 
 def start_import(parent: QWidget, ctx: StudyContext, path: Path, *, merge: bool = False) -> None:
-    forms = ctx.forms
-
-    def op(db: Session, progress: Progress) -> Changes:
-        from plrdesk.interchange.parse import parse_document
-        from plrdesk.services.study_import import import_document
-
-        doc = parse_document(path.read_text(encoding="utf-8"), path.name)
-        return import_document(
-            db, doc, merge=merge, source=path.name, forms=forms, progress=progress
-        )
-
     def done(changes: Changes) -> None:
-        counts = ", ".join(f"{n} {t}" for t, n in changes.counts().items() if t != "study")
+        counts = ", ".join(f"{n} {t}" for t, n in changes.counts().items() if t != Table.STUDY)
         ctx.status(f"Imported {path.name}: {counts or 'nothing new'}")
 
     def failed(exc: Exception) -> None:
@@ -50,4 +39,11 @@ def start_import(parent: QWidget, ctx: StudyContext, path: Path, *, merge: bool 
             parent, "Import failed", f"{path.name}: {message}\n\nNothing was changed."
         )
 
-    run_with_progress(parent, ctx.runner, op, "Importing study data", on_done=done, on_error=failed)
+    run_with_progress(
+        parent,
+        ctx.runner,
+        write(import_study_file, path, ctx.forms, merge=merge),
+        "Importing study data",
+        on_done=done,
+        on_error=failed,
+    )

@@ -1,7 +1,8 @@
 """Leaving a study's window (lock, close, quit) without taking anything typed with it.
 
 Kept apart from the controller, which decides when to leave: this says whether it is safe
-(every queued save answered), asks when it is not, and hands the keyboard back after.
+(every queued save answered, none failed), asks when it is not, and hands the keyboard back
+after.
 """
 
 from __future__ import annotations
@@ -11,33 +12,37 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
 
 from plrdesk.ui.runner import OperationRunner
+from plrdesk.ui.save_state import SaveState
 from plrdesk.ui.sessions.page import SessionsPage
 
 DRAIN_WAIT_MS = 30_000  # a save that hangs longer than this is reported as not finished
 
 
-def _nothing(db: object) -> None:
-    """A no-op queued behind the saves, to know when they have all answered."""
-
-
-def wait_for_saves(runner: OperationRunner, sessions: SessionsPage) -> str | None:
+def wait_for_saves(
+    runner: OperationRunner, sessions: SessionsPage, save_state: SaveState | None = None
+) -> str | None:
     """Queue the last keystrokes, wait until the worker has answered every save queued so
-    far, then say why some typing is still not in the study (None: all saved)."""
+    far, then say why some typing is still not in the study (None: all saved). With
+    `save_state`, a write that failed (its change taken back off the screen, the "Not
+    saved" bar up) counts as well: the researcher about to leave has not seen it saved."""
     sessions.flush()
     loop = QEventLoop()
     answered: list[bool] = []
 
-    def back(_: object) -> None:
+    def back() -> None:
         answered.append(True)
         loop.quit()
 
-    # Jobs run in order and their answers come back in order: once this one is back,
-    # every save before it has succeeded or failed (and a failure is pending again).
-    runner.submit(_nothing, back, back, rescue=True)
+    # Once this answers, every save before it has succeeded or failed (and a failure is
+    # pending again).
+    runner.after_queued(back)
     if not answered:
         QTimer.singleShot(DRAIN_WAIT_MS, loop.quit)
         loop.exec()
-    return sessions.unsaved()
+    typing = sessions.unsaved()
+    if typing is not None or save_state is None:
+        return typing
+    return save_state.failure
 
 
 def unsaved_box(

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -24,16 +25,21 @@ from PySide6.QtWidgets import (
 )
 
 from plrdesk.forms.catalog import FormCatalog
+from plrdesk.storage.backups import backup_to
 from plrdesk.ui.analysis.page import AnalysisPage
 from plrdesk.ui.consent.open import open_consent_recorder
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.export.export_action import prepare_export
 from plrdesk.ui.import_data import import_study_data
 from plrdesk.ui.long_work import run_with_progress
+from plrdesk.ui.operations import read_file
 from plrdesk.ui.overview_page import OverviewPage
 from plrdesk.ui.runner import OperationRunner
+from plrdesk.ui.save_state import NotSavedBar
 from plrdesk.ui.search_page import SearchPage
 from plrdesk.ui.welcome import APP_NAME
+
+T = TypeVar("T")
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +90,9 @@ class MainWindow(QMainWindow):
         nav.sig_record_consent.connect(partial(open_consent_recorder, self.ctx, parent=self))
         runner.sig_status.connect(self.statusBar().showMessage)
         runner.sig_failed.connect(self._operation_failed)
+        # Permanent: a temporary message would be gone before anyone looked.
+        self.not_saved = NotSavedBar(self.ctx.save_state)
+        self.statusBar().addPermanentWidget(self.not_saved)
         self.statusBar().showMessage("Study open. Every change is saved as you type.")
         geometry = QSettings("plrdesk", "plrdesk").value("main/geometry")
         if geometry is not None:
@@ -164,30 +173,30 @@ class MainWindow(QMainWindow):
 
     # -- commands --------------------------------------------------------------------------
 
-    def back_up(self) -> None:
-        stamp = dt.datetime.now().strftime("%Y-%m-%d")
-        suggested = str(self.runner.path.with_name(f"{self.runner.path.stem}-backup-{stamp}.plr"))
-        target, _ = QFileDialog.getSaveFileName(self, "Back up study", suggested, "Studies (*.plr)")
-        if not target:
-            return
-        dest = Path(target)
-
-        def op(study: object, progress: object) -> Path:
-            from plrdesk.storage.backups import backup_to
-            from plrdesk.storage.study_file import StudyFile
-
-            assert isinstance(study, StudyFile)
-            return backup_to(study, dest)
-
+    def back_up(self, dest: Path | None = None) -> None:
+        """Study > Back up…: an encrypted copy where the researcher chooses (or at `dest`)."""
+        if dest is None:
+            stamp = dt.datetime.now().strftime("%Y-%m-%d")
+            path = self.runner.path
+            suggested = str(path.with_name(f"{path.stem}-backup-{stamp}.plr"))
+            target, _ = QFileDialog.getSaveFileName(
+                self, "Back up study", suggested, "Studies (*.plr)"
+            )
+            if not target:
+                return
+            dest = Path(target)
         run_with_progress(
             self,
             self.runner,
-            op,
+            read_file(backup_to, dest),
             "Backing up",
-            on_done=lambda path: self.statusBar().showMessage(f"Backed up to {path}"),
+            on_done=self._backed_up,
             on_error=self._backup_failed,
-            whole_file=True,
+            initiator=self,
         )
+
+    def _backed_up(self, path: Path) -> None:
+        self.statusBar().showMessage(f"Backed up to {path}")
 
     def _backup_failed(self, exc: Exception) -> None:
         QMessageBox.warning(self, "Backup failed", f"The backup failed: {exc}")

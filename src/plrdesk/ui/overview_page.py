@@ -1,4 +1,11 @@
-"""The study overview: title, aims, endorsement, counts, and the to-do list."""
+"""The study overview: title, aims, endorsement, counts, and the to-do list.
+
+It reloads for what can change them: people, consents, sessions and calls, the study's own
+details, notes added or removed. Typing (a `TextSaved`, every second or so) and coding
+change none of it, so never reload it. Any other change to a note (filing it under a
+question, a safeguarding flag the to-do list counts) is not told apart by its changes, and
+comes often while the researcher is in a session: it only marks the overview out of date,
+and the overview reloads when it is next shown."""
 
 from __future__ import annotations
 
@@ -6,17 +13,32 @@ import html
 import uuid
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
+from plrdesk.services.note_texts import TextSaved
 from plrdesk.services.overview import Overview, ToDo, study_overview
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read
+
+WATCHED = (
+    Table.STUDY,
+    Table.PARTICIPANT,
+    Table.GUARDIANSHIP,
+    Table.CONSENT,
+    Table.FORM_VERSION,
+    Table.SESSION,
+    Table.CALL_ATTEMPT,
+)
+"""Tables whose every change can alter the overview (entries are judged apart)."""
 
 
 class OverviewPage(QWidget):
     def __init__(self, ctx: StudyContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._stale = False  # a note changed since the last load (perhaps its flag)
         self.summary = QLabel()
         self.summary.setObjectName("overviewSummary")
         self.summary.setWordWrap(True)
@@ -34,15 +56,20 @@ class OverviewPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        forms = self._ctx.forms
-        self._ctx.runner.submit(lambda db: study_overview(db, forms), self.show_overview)
-
-    def _changed(self, changes: Changes) -> None:
-        # Typing saves an entry every second; the overview's counts do not change with it.
-        only_entry_edits = (
-            not changes.added and not changes.removed and set(changes.updated) <= {"entry"}
+        self._stale = False
+        self._ctx.runner.run(
+            read(study_overview, self._ctx.forms), self.show_overview, initiator=self
         )
-        if not only_entry_edits:
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.touches(*WATCHED) or _notes_counted(changes):
+            self.refresh()
+        elif changes.updated_ids(Table.ENTRY) and not isinstance(changes, TextSaved):
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
             self.refresh()
 
     def show_overview(self, view: Overview) -> None:
@@ -83,3 +110,8 @@ class OverviewPage(QWidget):
             navigator.sig_show_session.emit(first)
         else:
             navigator.sig_show_entry.emit(uuid.UUID(first))
+
+
+def _notes_counted(changes: Changes) -> bool:
+    """A note added or removed changes the count of notes."""
+    return bool(changes.added_ids(Table.ENTRY) or changes.removed_ids(Table.ENTRY))

@@ -2,9 +2,11 @@
 
 SQLCipher has one writer and the key lives in one connection, so every operation runs on
 a single worker thread that owns the open study; the GUI thread never touches the
-database and never freezes. An operation is a plain function from plrdesk.services:
-`op(db) -> result`. When the result is a `Changes`, the runner announces it with
-`sig_changes` so views refresh what it names.
+database and never freezes. What runs is an `Operation` (ui/operations.py): one service function
+with its arguments. A write's `Changes` is announced with `sig_changes`, together with
+the object that asked for it, so views refresh what it names and skip their own echo;
+every write's outcome is announced too (`sig_written`, `sig_write_failed`), so "Saved"
+is said only of what was saved (ui/save_state.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -24,19 +26,29 @@ from plrdesk.services.progress import Cancelled, Progress
 from plrdesk.storage import driver_errors
 from plrdesk.storage.errors import StudyReplaced
 from plrdesk.storage.study_file import StudyFile
+from plrdesk.ui.operations import Operation, Pending
 
 log = logging.getLogger(__name__)
 
-DbOp = Callable[..., Any]
+T = TypeVar("T")
 
 
 @dataclass
 class _Job:
     ticket: int
-    op: DbOp
-    whole_file: bool  # the op takes the StudyFile (backup, vacuum), not a session
+    op: Operation[Any]
     progress: Progress | None
-    rescue: bool = False  # a copy of a study whose file was replaced: runs all the same
+    pending: Pending[Any]
+
+
+@dataclass
+class _Waiting:
+    """What the GUI side keeps of a queued operation until its result comes back."""
+
+    write: bool
+    initiator: object | None
+    on_done: Callable[[Any], None] | None
+    on_error: Callable[[Exception], None] | None
 
 
 class _Worker(QObject):
@@ -56,24 +68,27 @@ class _Worker(QObject):
         try:
             if study is None:
                 raise RuntimeError("the study is locked")
-            if not job.rescue:
+            op = job.op
+            if not op.rescue:
                 # Before each operation: a file moved or replaced under us gets nothing more.
                 study.check_unchanged()
-            if job.whole_file:
-                result = job.op(study, *([job.progress] if job.progress else []))
+            if op.whole_file:
+                result = op.call(study, job.progress)
             else:
                 with study.transaction() as db:
-                    result = job.op(db, *([job.progress] if job.progress else []))
+                    result = op.call(db, job.progress)
         except Exception as exc:  # reported to the GUI, which shows one plain line
             if not isinstance(exc, Cancelled):
                 # Type and frames only: a database error's text carries the SQL and the
                 # very words of the note (logs name records by id, never by content).
-                log.error("operation %d failed: %s", job.ticket, type(exc).__name__)
+                log.error("%s (%d) failed: %s", job.op.name, job.ticket, type(exc).__name__)
                 log.debug("%s", "".join(traceback.format_tb(exc.__traceback__)))
             if study is not None:
                 exc = driver_errors.plain(exc, study.path)
+            job.pending.fail(exc)
             self.sig_failed.emit(job.ticket, exc)
             return
+        job.pending.resolve(result)
         self.sig_done.emit(job.ticket, result)
 
     def interrupt(self) -> None:
@@ -98,10 +113,14 @@ class _Worker(QObject):
 
 
 class OperationRunner(QObject):
-    """Runs service operations on the database worker; results come back on the GUI thread."""
+    """Runs operations on the database worker; results come back on the GUI thread."""
 
-    sig_changes = Signal(object)
-    """A `Changes`: some operation changed these records."""
+    sig_changes = Signal(object, object)
+    """A `Changes` some write committed, and its initiator (None: nobody in particular)."""
+    sig_written = Signal(object)
+    """A write committed; its initiator."""
+    sig_write_failed = Signal(object, object)
+    """A write failed (not cancelled): the plain exception, and its initiator."""
     sig_failed = Signal(str)
     """A one-line message for the status bar when an operation without its own handler fails."""
     sig_busy = Signal(bool)
@@ -127,45 +146,47 @@ class OperationRunner(QObject):
         self._worker.sig_failed.connect(self._on_failed)
         self._worker.sig_progress.connect(self._on_progress)
         self._tickets = itertools.count(1)
-        self._pending: dict[
-            int, tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]
-        ] = {}
+        self._pending: dict[int, _Waiting] = {}
         self._progress_handlers: dict[int, Callable[[int, int], None]] = {}
         self._replaced_told = False
         self._thread.start()
 
-    def submit(
+    def run(
         self,
-        op: DbOp,
-        on_done: Callable[[Any], None] | None = None,
+        op: Operation[T],
+        on_done: Callable[[T], None] | None = None,
         on_error: Callable[[Exception], None] | None = None,
         *,
-        whole_file: bool = False,
+        initiator: object | None = None,
         on_progress: Callable[[int, int], None] | None = None,
-        rescue: bool = False,
-    ) -> Progress | None:
-        """Queue `op`. With `on_progress`, op gets a Progress (returned, so it can be cancelled)."""
+    ) -> Pending[T]:
+        """Queue `op` behind everything queued before it. `initiator` is who asked (told
+        with the write's changes, so it can skip its own echo)."""
         ticket = next(self._tickets)
         progress = None
-        if on_progress is not None:
+        if op.progress:
             worker = self._worker
             progress = Progress(lambda done, total: worker.sig_progress.emit(ticket, done, total))
-            self._progress_handlers[ticket] = on_progress
-        self._pending[ticket] = (on_done, on_error)
+            if on_progress is not None:
+                self._progress_handlers[ticket] = on_progress
+        pending: Pending[T] = Pending(progress)
+        self._pending[ticket] = _Waiting(op.kind == "write", initiator, on_done, on_error)
         if len(self._pending) == 1:
             self.sig_busy.emit(True)
-        self._sig_submit.emit(_Job(ticket, op, whole_file, progress, rescue))
-        return progress
+        self._sig_submit.emit(_Job(ticket, op, progress, pending))
+        return pending
 
     @Slot(int, object)
     def _on_done(self, ticket: int, result: object) -> None:
         if ticket not in self._pending:
             return  # the study was closed or locked meanwhile: nobody is waiting
-        on_done, _ = self._finish(ticket)
-        if isinstance(result, Changes):
-            self.sig_changes.emit(result)
-        if on_done is not None and _alive(on_done):
-            on_done(result)
+        waiting = self._finish(ticket)
+        if waiting.write:
+            if isinstance(result, Changes):
+                self.sig_changes.emit(result, waiting.initiator)
+            self.sig_written.emit(waiting.initiator)
+        if waiting.on_done is not None and _alive(waiting.on_done):
+            waiting.on_done(result)
 
     @Slot(int, object)
     def _on_failed(self, ticket: int, exc: Exception) -> None:
@@ -174,9 +195,11 @@ class OperationRunner(QObject):
             self.sig_study_replaced.emit(str(exc))
         if ticket not in self._pending:
             return
-        _, on_error = self._finish(ticket)
-        if on_error is not None and _alive(on_error):
-            on_error(exc)
+        waiting = self._finish(ticket)
+        if waiting.write and not isinstance(exc, Cancelled):
+            self.sig_write_failed.emit(exc, waiting.initiator)
+        if waiting.on_error is not None and _alive(waiting.on_error):
+            waiting.on_error(exc)
         elif not isinstance(exc, Cancelled):
             self.sig_failed.emit(f"Could not complete that: {exc}")
 
@@ -186,14 +209,18 @@ class OperationRunner(QObject):
         if handler is not None:
             handler(done, total)
 
-    def _finish(
-        self, ticket: int
-    ) -> tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]:
+    def _finish(self, ticket: int) -> _Waiting:
         self._progress_handlers.pop(ticket, None)
-        handlers = self._pending.pop(ticket, (None, None))
+        waiting = self._pending.pop(ticket)
         if not self._pending:
             self.sig_busy.emit(False)
-        return handlers
+        return waiting
+
+    def after_queued(self, callback: Callable[[], None]) -> None:
+        """Call back on the GUI thread once everything queued so far has answered (jobs run,
+        and answer, in order); it runs on a replaced study too, as it touches nothing."""
+        done: Callable[[object], None] = lambda _result: callback()  # noqa: E731
+        self.run(_NOTHING, done, lambda _exc: callback())
 
     def interrupt(self) -> None:
         """Stop the running statement (a cancelled backup); safe from the GUI thread."""
@@ -210,6 +237,15 @@ class OperationRunner(QObject):
         self._sig_close.emit()
         self._thread.wait()
         self._worker.close()  # a no-op unless the thread ended some other way
+
+
+def _nothing(target: object, progress: Progress | None) -> None:
+    """Queued behind other jobs by `after_queued`: its answer says theirs have come."""
+
+
+_NOTHING: Operation[None] = Operation(
+    "plrdesk.ui.runner.after_queued", "read", _nothing, rescue=True
+)
 
 
 def _alive(callback: Callable[..., object]) -> bool:

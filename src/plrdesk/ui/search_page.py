@@ -1,4 +1,8 @@
-"""Full-text search across the study; Enter on a result jumps to the entry."""
+"""Full-text search across the study; Enter on a result jumps to the entry.
+
+The results are searched again only when notes were removed (deleted, or erased with a
+participant's withdrawal): their words must not stay on screen. Typing and coding leave
+the results as they are until the next search."""
 
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.search import SearchHit, search_study
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read
 from plrdesk.ui.table_models import Index
 
 HitRole = Qt.ItemDataRole.UserRole + 1
@@ -79,14 +85,18 @@ class SearchPage(QWidget):
         layout.addWidget(self.box)
         layout.addWidget(self.count)
         layout.addWidget(self.results, 1)
+        ctx.runner.sig_changes.connect(self._changed)
 
     def focus_box(self) -> None:
         self.box.setFocus()
         self.box.selectAll()
 
     def search_now(self) -> None:
-        query = self.box.text()
-        self._ctx.runner.submit(lambda db: search_study(db, query), self._show)
+        self._ctx.runner.run(read(search_study, self.box.text()), self._show, initiator=self)
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.removed_ids(Table.ENTRY) and self.model.rowCount() > 0:
+            self.search_now()
 
     def _show(self, hits: list[SearchHit]) -> None:
         self.model.set_hits(hits)

@@ -4,8 +4,7 @@ redo. Waits on conditions only."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,35 +15,34 @@ from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.services.search import search_study
-from plrdesk.ui.analysis.bulk_coding_dialog import BulkCodingDialog, HitListModel, HitRole
+from plrdesk.services.themes import create_theme, delete_theme
+from plrdesk.ui.analysis.bulk_coding_dialog import BulkCodingDialog
+from plrdesk.ui.analysis.search_hits import HitListModel, HitRole
 from plrdesk.ui.context import StudyContext
-
-T = TypeVar("T")
-
-
-def run(qtbot: QtBot, ctx: StudyContext, op: Callable[[Session], T]) -> T:
-    out: list[Any] = []
-    ctx.runner.submit(op, out.append)
-    qtbot.waitUntil(lambda: bool(out))
-    return out[0]  # type: ignore[no-any-return]
+from plrdesk.ui.operations import read
+from tests.ui.analysis.support import coding_count, run, theme_id_of
 
 
 def theme_id(qtbot: QtBot, ctx: StudyContext, ref: str) -> uuid.UUID:
-    return run(qtbot, ctx, lambda db: db.scalars(select(m.Theme.id).filter_by(ref=ref)).one())
+    return run(qtbot, ctx, read(theme_id_of, ref))
+
+
+def whole_entry_codings(db: Session, theme: uuid.UUID) -> dict[str, uuid.UUID]:
+    """Entry ref -> coding id of the theme's whole-entry codings."""
+    rows = db.execute(
+        select(m.Entry.ref, m.Coding.id)
+        .join(m.Coding, m.Coding.entry_id == m.Entry.id)
+        .where(m.Coding.theme_id == theme, m.Coding.start.is_(None))
+    )
+    return {ref: coding_id for ref, coding_id in rows}
+
+
+def entry_refs(db: Session, ids: set[uuid.UUID]) -> set[str]:
+    return set(db.scalars(select(m.Entry.ref).where(m.Entry.id.in_(ids))))
 
 
 def coded(qtbot: QtBot, ctx: StudyContext, theme: uuid.UUID) -> dict[str, uuid.UUID]:
-    """Entry ref -> coding id of the theme's whole-entry codings."""
-
-    def op(db: Session) -> dict[str, uuid.UUID]:
-        rows = db.execute(
-            select(m.Entry.ref, m.Coding.id)
-            .join(m.Coding, m.Coding.entry_id == m.Entry.id)
-            .where(m.Coding.theme_id == theme, m.Coding.start.is_(None))
-        )
-        return {ref: coding_id for ref, coding_id in rows}
-
-    return run(qtbot, ctx, op)
+    return run(qtbot, ctx, read(whole_entry_codings, theme))
 
 
 @pytest.fixture
@@ -63,7 +61,7 @@ def test_the_hit_model_passes_qt_model_tester(
     qtbot: QtBot, qtmodeltester: ModelTester, ctx: StudyContext
 ) -> None:
     model = HitListModel()
-    model.set_hits(run(qtbot, ctx, lambda db: search_study(db, "school")))
+    model.set_hits(run(qtbot, ctx, read(search_study, "school")))
     assert model.rowCount() > 3
     qtmodeltester.check(model, force_py=True)
     index = model.index(1)
@@ -104,11 +102,7 @@ def test_search_untick_code_undo_redo(
     after = coded(qtbot, ctx, t3)
     new = set(after) - set(before)
     wanted = {h.entry_id for h in hits[1:]}
-    refs = run(
-        qtbot,
-        ctx,
-        lambda db: set(db.scalars(select(m.Entry.ref).where(m.Entry.id.in_(wanted)))),
-    )
+    refs = run(qtbot, ctx, read(entry_refs, wanted))
     assert new == refs - set(before)  # the unticked one is not coded
     assert ctx.undo.count() == 1
     assert (
@@ -174,6 +168,45 @@ def test_enter_in_the_search_box_searches_and_presses_no_button(
     qtbot.waitUntil(lambda: dialog.model.ticked_count() == 3)  # a fresh search, all ticked
     assert ctx.undo.count() == 0
     assert dialog.isVisible()
+
+
+def test_a_coding_the_study_refuses_is_taken_back(
+    qtbot: QtBot, dialog: BulkCodingDialog, ctx: StudyContext
+) -> None:
+    """The theme is deleted elsewhere after the dialog listed it: the save is refused,
+    the step leaves the undo stack and nothing says it was coded."""
+    brief = run(qtbot, ctx, read(create_theme, "Brief theme")).theme_id
+    dialog._load_themes()
+    qtbot.waitUntil(lambda: dialog.choose_theme(brief))
+    qtbot.keyClicks(dialog.box, "plain english")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3)
+    before = run(qtbot, ctx, read(coding_count))
+    run(qtbot, ctx, read(delete_theme, brief))  # no notice reaches the dialog: a race
+    statuses: list[str] = []
+    ctx.runner.sig_status.connect(statuses.append)
+    assert dialog.code() is not None
+    assert ctx.undo.count() == 1
+    qtbot.waitUntil(lambda: ctx.undo.count() == 0)
+    assert ctx.save_state.refused == "that theme no longer exists"
+    assert statuses[-1].startswith("Not saved: that theme no longer exists.")
+    assert not dialog.outcome.text().startswith("Coded")
+    assert not dialog.undo_button.isEnabled()
+    assert run(qtbot, ctx, read(coding_count)) == before
+
+
+def test_an_undo_pressed_at_once_takes_back_exactly_what_was_coded(
+    qtbot: QtBot, dialog: BulkCodingDialog, ctx: StudyContext
+) -> None:
+    t3 = theme_id(qtbot, ctx, "T3")
+    before = coded(qtbot, ctx, t3)
+    qtbot.keyClicks(dialog.box, "school")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 5)
+    dialog.code()
+    dialog.undo_last()  # before the coding's result is back: the undo reads it on the worker
+    qtbot.waitUntil(lambda: ctx.undo.index() == 0)
+    assert coded(qtbot, ctx, t3) == before
+    ctx.undo.redo()
+    qtbot.waitUntil(lambda: len(coded(qtbot, ctx, t3)) > len(before))
 
 
 def test_the_analysis_page_opens_bulk_coding(qtbot: QtBot, ctx: StudyContext) -> None:

@@ -4,37 +4,27 @@ opens a passage, follows changes. The numbers on screen equal the shared functio
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from plrdesk.domain import models as m
 from plrdesk.domain.passages import by_attribute, raised_by
 from plrdesk.services.bulk_coding import code_entries
 from plrdesk.services.corpus import load_corpus
+from plrdesk.services.note_texts import save_entry_text
 from plrdesk.ui.analysis.matrix import MatrixView
 from plrdesk.ui.analysis.matrix_model import ALL, MISSING, CountRole
 from plrdesk.ui.analysis.quote_model import PASSAGE, RowRole
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read, write
 from tests.services.test_counting import EXPECTED
-
-T = TypeVar("T")
-
-
-def run(qtbot: QtBot, ctx: StudyContext, op: Callable[[Session], T]) -> T:
-    out: list[Any] = []
-    ctx.runner.submit(op, out.append)
-    qtbot.waitUntil(lambda: bool(out))
-    return out[0]  # type: ignore[no-any-return]
+from tests.ui.analysis.support import entry_id_of, entry_text, run, theme_id_of, uncoded_entry
 
 
 def theme_id(qtbot: QtBot, ctx: StudyContext, ref: str) -> uuid.UUID:
-    return run(qtbot, ctx, lambda db: db.scalars(select(m.Theme.id).filter_by(ref=ref)).one())
+    return run(qtbot, ctx, read(theme_id_of, ref))
 
 
 @pytest.fixture
@@ -71,7 +61,7 @@ def test_by_sector_the_screen_equals_the_shared_function(
     qtbot: QtBot, view: MatrixView, ctx: StudyContext
 ) -> None:
     assert view.choose_grouping("attribute:sector")
-    corpus = run(qtbot, ctx, lambda db: load_corpus(db, ctx.forms))
+    corpus = run(qtbot, ctx, read(load_corpus, ctx.forms))
     for node in corpus.tree.nodes.values():
         shared = raised_by(corpus.passages, corpus.tree, node.id, by_attribute("sector"))
         for key in view.model.group_keys():
@@ -129,9 +119,9 @@ def test_the_matrix_follows_codings_made_elsewhere(
     t1 = theme_id(qtbot, ctx, "T1")
     view.table.setCurrentIndex(view.model.index(view.model.row_of(t1), view.model.column_of(ALL)))
     assert count(view, t1, "practitioner") == 4
-    e44 = run(qtbot, ctx, lambda db: db.scalars(select(m.Entry.id).filter_by(ref="E44")).one())
+    e44 = run(qtbot, ctx, read(entry_id_of, "E44"))
     with qtbot.waitSignal(view.sig_matrix_loaded):
-        ctx.runner.submit(lambda db: code_entries(db, t1, [e44]))  # P5
+        ctx.runner.run(write(code_entries, t1, [e44]))  # P5
     assert count(view, t1, "practitioner") == 5
     assert count(view, t1, ALL) == 7
     # The chosen cell stays chosen, and its passages follow.
@@ -152,10 +142,27 @@ def test_a_hidden_matrix_waits_until_shown(
     loads: list[None] = []
     view.sig_matrix_loaded.connect(lambda: loads.append(None))
     view.hide()
-    e44 = run(qtbot, ctx, lambda db: db.scalars(select(m.Entry.id).filter_by(ref="E44")).one())
-    run(qtbot, ctx, lambda db: code_entries(db, t1, [e44]))
+    e44 = run(qtbot, ctx, read(entry_id_of, "E44"))
+    run(qtbot, ctx, write(code_entries, t1, [e44]))
     assert loads == []
     assert count(view, t1, "practitioner") == 4  # not yet
     with qtbot.waitSignal(view.sig_matrix_loaded):
         view.show()
     assert count(view, t1, "practitioner") == 5
+
+
+def test_typing_in_a_note_it_does_not_list_leaves_the_matrix_alone(
+    qtbot: QtBot, view: MatrixView, ctx: StudyContext
+) -> None:
+    loads: list[None] = []
+    view.sig_matrix_loaded.connect(lambda: loads.append(None))
+    quiet = run(qtbot, ctx, read(uncoded_entry))
+    text = run(qtbot, ctx, read(entry_text, quiet))
+    run(qtbot, ctx, write(save_entry_text, quiet, text + " And more."))
+    assert not view._debounce.isActive()
+    assert loads == []
+    # Typing in a note behind a cell moves its coded span: the passages shown change.
+    e2 = run(qtbot, ctx, read(entry_id_of, "E2"))
+    text = run(qtbot, ctx, read(entry_text, e2))
+    with qtbot.waitSignal(view.sig_matrix_loaded):
+        run(qtbot, ctx, write(save_entry_text, e2, "First of all. " + text))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,33 +16,45 @@ from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.services.bulk_coding import code_entries
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.withdrawal import withdraw_participant
 from plrdesk.ui.analysis.quote_bank import QuoteBankView
 from plrdesk.ui.analysis.quote_model import EXEMPLAR, PASSAGE, RowRole
 from plrdesk.ui.context import StudyContext
-
-T = TypeVar("T")
-
-
-def run(qtbot: QtBot, ctx: StudyContext, op: Callable[[Session], T]) -> T:
-    """Run `op` on the database worker (after everything queued before it); its result."""
-    out: list[Any] = []
-    ctx.runner.submit(op, out.append)
-    qtbot.waitUntil(lambda: bool(out))
-    return out[0]  # type: ignore[no-any-return]
+from plrdesk.ui.operations import read, write
+from tests.ui.analysis.support import entry_id_of, run, theme_id_of
 
 
 def theme_id(qtbot: QtBot, ctx: StudyContext, ref: str) -> uuid.UUID:
-    return run(qtbot, ctx, lambda db: db.scalars(select(m.Theme.id).filter_by(ref=ref)).one())
+    return run(qtbot, ctx, read(theme_id_of, ref))
 
 
-def withdraw(ref: str) -> Callable[[Session], Changes]:
-    return lambda db: withdraw_participant(db, ref, on=dt.date(2009, 2, 1)).changes
+def withdraw(db: Session, ref: str) -> Changes:
+    return withdraw_participant(db, ref, on=dt.date(2009, 2, 1)).changes
+
+
+def is_exemplar(db: Session, coding_id: uuid.UUID) -> bool:
+    return bool(db.scalars(select(m.Coding.exemplar).filter_by(id=coding_id)).one())
 
 
 def exemplar(qtbot: QtBot, ctx: StudyContext, coding_id: uuid.UUID) -> bool:
-    return run(qtbot, ctx, lambda db: db.get(m.Coding, coding_id).exemplar)  # type: ignore[union-attr]
+    return run(qtbot, ctx, read(is_exemplar, coding_id))
+
+
+def delete_coding(db: Session, coding_id: uuid.UUID) -> None:
+    coding = db.get(m.Coding, coding_id)
+    assert coding is not None
+    db.delete(coding)
+
+
+def delete_theme_row(db: Session, theme: uuid.UUID) -> Changes:
+    """A theme gone with its codings, as another window might do it."""
+    row = db.get(m.Theme, theme)
+    assert row is not None
+    db.delete(row)
+    changes = Changes()
+    changes.remove(Table.THEME, theme)
+    return changes
 
 
 @pytest.fixture
@@ -175,6 +186,23 @@ def test_tick_a_quote_with_space_then_undo_and_redo(
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
 
 
+def test_a_tick_made_while_a_load_is_on_its_way_stays(
+    qtbot: QtBot, view: QuoteBankView, ctx: StudyContext
+) -> None:
+    """The load was queued before the tick's save, so it reads the mark as it was; the
+    tick's own notice is skipped, so the list lays the tick over what the load brought."""
+    show(qtbot, view, ctx, "T4")
+    select_row(view, "E8")
+    row = view.current_row()
+    assert row is not None
+    with qtbot.waitSignal(view.sig_rows_loaded):
+        view.reload()
+        view.toggle_current()  # no event handled between: the load is still on its way
+    index = view.model.index(refs(view).index("E8"), EXEMPLAR)
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert exemplar(qtbot, ctx, row.coding_id)
+
+
 def test_tick_a_quote_with_the_mouse(qtbot: QtBot, view: QuoteBankView, ctx: StudyContext) -> None:
     show(qtbot, view, ctx, "T4")
     n = refs(view).index("E8")
@@ -199,14 +227,15 @@ def test_a_refused_mark_is_taken_back(qtbot: QtBot, view: QuoteBankView, ctx: St
     select_row(view, "E8")
     row = view.current_row()
     assert row is not None
-    run(qtbot, ctx, lambda db: withdraw("P1")(db) and None)  # no change notice: a race
+    run(qtbot, ctx, read(withdraw, "P1"))  # no change notice: a race
     statuses: list[str] = []
     ctx.runner.sig_status.connect(statuses.append)
     qtbot.keyClick(view.table, Qt.Key.Key_Space)
     index = view.model.index(refs(view).index("E8"), EXEMPLAR)
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     qtbot.waitUntil(lambda: bool(statuses))
-    assert statuses == ["Could not mark a usable quote: withdrawn participant"]
+    assert statuses == ["Not saved: withdrawn participant. “mark a usable quote” was taken back"]
+    assert ctx.save_state.refused == "withdrawn participant"
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
     assert ctx.undo.index() == 0
     assert not ctx.undo.canRedo()
@@ -223,21 +252,19 @@ def test_a_failed_undo_leaves_the_mark(
     qtbot.keyClick(view.table, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: exemplar(qtbot, ctx, row.coding_id))
 
-    def delete_quietly(db: Session) -> None:  # gone, and no change notice: a race
-        coding = db.get(m.Coding, row.coding_id)
-        assert coding is not None
-        db.delete(coding)
-
-    run(qtbot, ctx, delete_quietly)
+    run(qtbot, ctx, read(delete_coding, row.coding_id))  # gone, and no notice: a race
     statuses: list[str] = []
     ctx.runner.sig_status.connect(statuses.append)
     ctx.undo.undo()
-    qtbot.waitUntil(lambda: bool(statuses))
-    assert statuses == ["Could not undo mark a usable quote: that passage is no longer coded"]
     index = view.model.index(refs(view).index("E8"), EXEMPLAR)
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked  # at once
+    qtbot.waitUntil(lambda: bool(statuses))
+    assert statuses == [
+        "Not saved: that passage is no longer coded. “mark a usable quote” could not be undone"
+    ]
+    assert ctx.save_state.refused == "that passage is no longer coded"
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     assert ctx.undo.index() == 1
-    assert not view._echo  # nothing left waiting for a notice that will not come
 
 
 def test_enter_and_double_click_open_the_entry(
@@ -263,16 +290,16 @@ def test_changes_elsewhere_reload_the_list(
 ) -> None:
     show(qtbot, view, ctx, "T3")
     theme = theme_id(qtbot, ctx, "T3")
-    e91 = run(qtbot, ctx, lambda db: db.scalars(select(m.Entry.id).filter_by(ref="E91")).one())
+    e91 = run(qtbot, ctx, read(entry_id_of, "E91"))
     with qtbot.waitSignal(view.sig_rows_loaded):
-        ctx.runner.submit(lambda db: code_entries(db, theme, [e91]))
+        ctx.runner.run(write(code_entries, theme, [e91]))
     assert "E91" in refs(view)
     assert view.count.text() == "8 passages from 6 participants (2 not counted)"
     group_line = view.model.rows()[refs(view).index("E91")]
     assert group_line.who == "the group"
     # While hidden, changes only mark the list stale; showing it reloads.
     view.hide()
-    run(qtbot, ctx, withdraw("P1"))
+    run(qtbot, ctx, write(withdraw, "P1"))
     assert refs(view).count("E7") == 1
     with qtbot.waitSignal(view.sig_rows_loaded):
         view.show()
@@ -286,12 +313,12 @@ def test_edits_to_notes_not_listed_are_ignored(
 ) -> None:
     show(qtbot, view, ctx, "T3")
     elsewhere = Changes()
-    elsewhere.update("entry", uuid.uuid4())
-    ctx.runner.sig_changes.emit(elsewhere)
+    elsewhere.update(Table.ENTRY, uuid.uuid4())
+    ctx.runner.sig_changes.emit(elsewhere, None)
     assert not view._debounce.isActive()
     listed = Changes()
-    listed.update("entry", view.model.rows()[0].entry_id)
-    ctx.runner.sig_changes.emit(listed)
+    listed.update(Table.ENTRY, view.model.rows()[0].entry_id)
+    ctx.runner.sig_changes.emit(listed, None)
     assert view._debounce.isActive()
     qtbot.waitSignal(view.sig_rows_loaded).wait()
     assert view.model.rows()[0].passage.entry_ref == "E7"
@@ -303,17 +330,8 @@ def test_a_deleted_theme_empties_the_list(
 ) -> None:
     show(qtbot, view, ctx, "T4")
     theme = theme_id(qtbot, ctx, "T4")
-
-    def delete(db: Session) -> Changes:
-        row = db.get(m.Theme, theme)
-        assert row is not None
-        db.delete(row)
-        changes = Changes()
-        changes.remove("theme", theme)
-        return changes
-
     with qtbot.waitSignal(view.sig_rows_loaded):
-        ctx.runner.submit(delete)
+        ctx.runner.run(write(delete_theme_row, theme))
     assert view.title.text() == "That theme no longer exists."
     assert view.model.rowCount() == 0
     assert view.count.text() == "0 passages from 0 participants (0 not counted)"

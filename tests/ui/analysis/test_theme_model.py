@@ -14,7 +14,7 @@ from PySide6.QtGui import QIcon
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from plrdesk.services.themes import ThemeRow, list_themes
+from plrdesk.services.themes import ThemeDetails, ThemeRow, list_themes
 from plrdesk.storage.study_file import StudyFile
 from plrdesk.ui.analysis.theme_model import (
     THEME_MIME,
@@ -133,6 +133,26 @@ def test_an_in_place_rename_shows_at_once_and_asks_the_panel(
         assert not model.setData(t3, "   ")
         assert not model.setData(t3, "Hearing children")
         assert not model.setData(t3, "x", Qt.ItemDataRole.DisplayRole)
+
+
+def test_an_edit_is_shown_before_it_is_saved_and_shown_back(
+    qtbot: QtBot, model: ThemeTreeModel
+) -> None:
+    t4 = by_ref(model, "T4")
+    edited = ThemeDetails("Roles", "Who does what.", "#cc79a7")
+    resets: list[None] = []
+    model.modelReset.connect(lambda: resets.append(None))
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        model.show_details(t4.id, edited)
+    assert changed.args[0] == index(model, "T4")
+    assert by_ref(model, "T4").details == edited
+    assert index(model, "T4").data() == "Roles (7)"
+    with qtbot.assertNotEmitted(model.dataChanged):
+        model.show_details(t4.id, edited)  # already shown
+        model.show_details(uuid.uuid4(), edited)  # not in the tree
+    model.show_details(t4.id, t4.details)
+    assert by_ref(model, "T4") == t4
+    assert resets == []  # the items stay: selection and expansion survive
 
 
 def test_a_drag_carries_the_theme_id(model: ThemeTreeModel) -> None:

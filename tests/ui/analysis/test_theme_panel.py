@@ -4,100 +4,36 @@ stack, with the keys a researcher would press. Waits on conditions, never on tim
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
-from plrdesk.services.themes import ThemeRow
 from plrdesk.ui.analysis.theme_dialog import MergeDialog, ThemeDialog
 from plrdesk.ui.analysis.theme_panel import ThemePanel
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read
+from tests.ui.analysis.support import (
+    DEMO,
+    choose,
+    coding_count,
+    current_name,
+    named,
+    ref,
+    run,
+    shown,
+)
 
-T = TypeVar("T")
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
-@pytest.fixture
-def panel(qtbot: QtBot, ctx: StudyContext) -> Iterator[ThemePanel]:
-    panel = ThemePanel(ctx)
-    qtbot.addWidget(panel)
-    panel.resize(420, 600)
-    with qtbot.waitExposed(panel):
-        panel.show()
-    with qtbot.waitActive(panel):
-        panel.activateWindow()  # shortcuts need an active window
-    qtbot.waitUntil(lambda: len(panel.model.rows()) == 5)
-    yield panel
-    ctx.undo.clear()
-
-
-@pytest.fixture
-def statuses(ctx: StudyContext) -> list[str]:
-    seen: list[str] = []
-    ctx.runner.sig_status.connect(seen.append)
-    return seen
-
-
-def query(qtbot: QtBot, ctx: StudyContext, op: Callable[[Session], T]) -> T:
-    """Run `op` on the database worker, after everything queued before it."""
-    box: list[Any] = []
-    ctx.runner.submit(op, box.append)
-    qtbot.waitUntil(lambda: bool(box))
-    return box[0]  # type: ignore[no-any-return]
-
-
-def coding_count(db: Session) -> int:
-    return db.scalar(select(func.count()).select_from(m.Coding)) or 0
-
-
-def named(panel: ThemePanel, name: str) -> ThemeRow | None:
-    return next((row for row in panel.model.rows() if row.name == name), None)
-
-
-def ref(panel: ThemePanel, theme_ref: str) -> ThemeRow:
-    return next(row for row in panel.model.rows() if row.ref == theme_ref)
-
-
-def current_name(panel: ThemePanel) -> str | None:
-    row = panel.current()
-    return row.name if row else None
-
-
-def choose(panel: ThemePanel, theme_ref: str) -> None:
-    panel.select(ref(panel, theme_ref).id)
-    assert panel.current_id() == ref(panel, theme_ref).id
-
-
-def shown(panel: ThemePanel) -> list[tuple[str, int]]:
-    """(display text, depth) of every row, as the tree lists them."""
-    out: list[tuple[str, int]] = []
-
-    def walk(parent: QModelIndex, depth: int) -> None:
-        for row in range(panel.model.rowCount(parent)):
-            index = panel.model.index(row, 0, parent)
-            out.append((index.data(), depth))
-            walk(index, depth + 1)
-
-    walk(QModelIndex(), 0)
-    return out
-
-
-DEMO = [
-    ("Relationships between professionals (6)", 0),
-    ("Knowing and using common tools (13)", 0),
-    ("Using the CAF (6)", 1),
-    ("Engaging children and parents (7)", 0),
-    ("Managing expectations and clarity of roles (7)", 0),
-]
+def stored_name(db: Session, ref: str) -> str:
+    return db.scalars(select(m.Theme.name).filter_by(ref=ref)).one()
 
 
 def test_the_tree_shows_every_theme_expanded_with_counts(panel: ThemePanel) -> None:
@@ -181,11 +117,8 @@ def test_rename_in_place_with_f2_then_undo_and_redo(
     qtbot.keyClicks(editor, "Hearing children and parents")
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next turn
     qtbot.waitUntil(lambda: ref(panel, "T3").name == "Hearing children and parents")
-
-    def stored(db: Session) -> str:
-        return db.scalars(select(m.Theme.name).filter_by(ref="T3")).one()
-
-    qtbot.waitUntil(lambda: query(qtbot, ctx, stored) == "Hearing children and parents")
+    stored = run(qtbot, ctx, read(stored_name, "T3"))
+    assert stored == "Hearing children and parents"
     assert ctx.undo.undoText() == "rename theme"
     ctx.undo.undo()
     qtbot.waitUntil(lambda: ref(panel, "T3").name == "Engaging children and parents")
@@ -194,7 +127,7 @@ def test_rename_in_place_with_f2_then_undo_and_redo(
     assert panel.current_id() == ref(panel, "T3").id
 
 
-def test_a_rename_to_a_siblings_name_is_refused_and_put_back(
+def test_a_rename_to_a_siblings_name_is_refused_by_the_study_and_put_back(
     qtbot: QtBot, panel: ThemePanel, ctx: StudyContext, statuses: list[str]
 ) -> None:
     choose(panel, "T3")
@@ -203,14 +136,24 @@ def test_a_rename_to_a_siblings_name_is_refused_and_put_back(
     assert isinstance(editor, QLineEdit)
     editor.selectAll()
     qtbot.keyClicks(editor, "managing EXPECTATIONS and clarity of roles")
+    seen: list[str] = []  # what the tree showed, change by change
+    panel.model.dataChanged.connect(lambda first, _last: seen.append(first.data()))
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(statuses))
-    qtbot.waitUntil(lambda: ref(panel, "T3").name == "Engaging children and parents")
-    assert statuses[-1] == (
+    # Shown at once, as any rename (the save judges it), then put back when refused.
+    assert seen == [
+        "managing EXPECTATIONS and clarity of roles (7)",
+        "Engaging children and parents (7)",
+    ]
+    assert ctx.undo.count() == 0
+    assert ref(panel, "T3").name == "Engaging children and parents"
+    reason = (
         "There is already a theme called 'managing EXPECTATIONS and clarity of roles'"
         " at the top level."
     )
-    assert ctx.undo.count() == 0
+    assert ctx.save_state.refused == reason
+    assert statuses[-1].startswith(f"Not saved: {reason}")
+    assert run(qtbot, ctx, read(stored_name, "T3")) == "Engaging children and parents"
 
 
 def test_edit_description_and_colour_then_undo(
@@ -254,7 +197,7 @@ def test_an_edit_that_changes_nothing_is_not_an_undo_step(
 def test_merge_through_the_panel_keeps_every_coding_and_undo_brings_the_theme_back(
     qtbot: QtBot, panel: ThemePanel, ctx: StudyContext, statuses: list[str]
 ) -> None:
-    total = query(qtbot, ctx, coding_count)
+    total = run(qtbot, ctx, read(coding_count))
     source = ref(panel, "T1")
     choose(panel, "T1")
     qtbot.keyClick(panel.tree, Qt.Key.Key_M, CTRL_SHIFT)
@@ -278,7 +221,7 @@ def test_merge_through_the_panel_keeps_every_coding_and_undo_brings_the_theme_ba
     qtbot.waitUntil(lambda: named(panel, "Relationships between professionals") is None)
     assert ref(panel, "T3").codings == 13
     assert panel.current_id() == ref(panel, "T3").id
-    assert query(qtbot, ctx, coding_count) == total
+    assert run(qtbot, ctx, read(coding_count)) == total
     assert statuses[-1] == (
         "Merged 'Relationships between professionals' into 'Engaging children and parents':"
         " 6 codings moved."
@@ -292,7 +235,7 @@ def test_merge_through_the_panel_keeps_every_coding_and_undo_brings_the_theme_ba
     assert shown(panel) == DEMO
     ctx.undo.redo()
     qtbot.waitUntil(lambda: named(panel, "Relationships between professionals") is None)
-    assert query(qtbot, ctx, coding_count) == total
+    assert run(qtbot, ctx, read(coding_count)) == total
 
 
 def test_a_merge_into_a_sub_theme_is_not_offered(qtbot: QtBot, panel: ThemePanel) -> None:
@@ -348,12 +291,14 @@ def test_delete_only_an_empty_theme(
     qtbot: QtBot, panel: ThemePanel, ctx: StudyContext, statuses: list[str]
 ) -> None:
     choose(panel, "T1")
-    qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)  # the study says whether it may go
+    qtbot.waitUntil(lambda: bool(statuses))
     assert statuses[-1] == (
-        "'Relationships between professionals' has 6 codings: merge it into another theme"
-        " instead (Ctrl+Shift+M), so no coding is lost."
+        "'Relationships between professionals' has 6 codings; merge it into another theme"
+        " instead, so no coding is lost."
     )
     assert ctx.undo.count() == 0
+    assert ctx.save_state.failure is None  # asked before: nothing was refused a save
     panel.new_theme()
     dialog = panel.dialog
     assert isinstance(dialog, ThemeDialog)
@@ -406,12 +351,11 @@ def test_a_bad_codebook_says_where_and_leaves_no_undo_step(
     bad = tmp_path / "bad.csv"
     bad.write_text("name,colour\nFine,#123456\nBroken,red\n", encoding="utf-8")
     panel.import_file(bad)
-    qtbot.waitUntil(lambda: statuses[-1].startswith("Could not import codebook"))
-    assert statuses[-1] == (
-        "Could not import codebook: bad.csv: line 3, column colour: 'red' is not a colour like"
-        " #1f77b4"
-    )
-    qtbot.waitUntil(lambda: ctx.undo.count() == 0)
+    qtbot.waitUntil(lambda: statuses[-1].startswith("Not saved"))
+    reason = "bad.csv: line 3, column colour: 'red' is not a colour like #1f77b4"
+    assert statuses[-1] == f"Not saved: {reason}. “import codebook” was taken back"
+    assert ctx.save_state.refused == reason
+    assert ctx.undo.count() == 0
     assert named(panel, "Fine") is None
 
 

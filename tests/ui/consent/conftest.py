@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from plrdesk.domain import models as m
 from plrdesk.forms.loader import parse_form
 from plrdesk.forms.schema import FormDefinition
+from plrdesk.services.changes import Changes, Table
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import Operation, write
 
 T = TypeVar("T")
 
@@ -99,14 +101,17 @@ def every_type() -> FormDefinition:
     return parse_form(ALL_TYPES, "every-type.yaml").definition
 
 
-@pytest.fixture
-def run(qtbot: QtBot, ctx: StudyContext) -> Callable[[Callable[[Session], Any]], Any]:
-    """Run `op(db)` on the database worker and return its result (or raise its error)."""
+Run = Callable[[Operation[Any]], Any]
 
-    def run_op(op: Callable[[Session], T]) -> T:
+
+@pytest.fixture
+def run(qtbot: QtBot, ctx: StudyContext) -> Run:
+    """Run `op` on the database worker and return its result (or raise its error)."""
+
+    def run_op(op: Operation[T]) -> T:
         done: list[Any] = []
         failed: list[Exception] = []
-        ctx.runner.submit(op, done.append, failed.append)
+        ctx.runner.run(op, done.append, failed.append)
         qtbot.waitUntil(lambda: bool(done or failed), timeout=10_000)
         if failed:
             raise failed[0]
@@ -115,15 +120,20 @@ def run(qtbot: QtBot, ctx: StudyContext) -> Callable[[Callable[[Session], Any]],
     return run_op
 
 
+def add_people(db: Session) -> Changes:
+    parent = m.Participant(ref="G5", kind="parent", name="Nadia Okafor", position=100)
+    child = m.Participant(ref="C7", kind="child", name="Femi Okafor", position=101)
+    child.guardians = [parent]
+    practitioner = m.Participant(ref="P7", kind="practitioner", name="Ann Lee", position=102)
+    db.add_all([parent, child, practitioner])
+    db.flush()
+    changes = Changes()
+    for person in (parent, child, practitioner):
+        changes.add(Table.PARTICIPANT, person.id)
+    return changes
+
+
 @pytest.fixture
-def people(run: Callable[[Callable[[Session], Any]], Any]) -> None:
+def people(run: Run) -> None:
     """A new parent G5 with child C7, and a new practitioner P7: nobody has consented yet."""
-
-    def add(db: Session) -> None:
-        parent = m.Participant(ref="G5", kind="parent", name="Nadia Okafor", position=100)
-        child = m.Participant(ref="C7", kind="child", name="Femi Okafor", position=101)
-        child.guardians = [parent]
-        db.add_all([parent, child])
-        db.add(m.Participant(ref="P7", kind="practitioner", name="Ann Lee", position=102))
-
-    run(add)
+    run(write(add_people))

@@ -15,7 +15,6 @@ from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy.orm import Session
 
 from plrdesk.ui.consent.printing import (
     PdfRequest,
@@ -26,8 +25,9 @@ from plrdesk.ui.consent.printing import (
     save_pdf,
 )
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import Operation, read
 
-Run = Callable[[Callable[[Session], Any]], Any]
+Run = Callable[[Operation[Any]], Any]
 
 
 def text_of(data: bytes) -> str:
@@ -47,10 +47,8 @@ def temp_leftovers() -> list[str]:
 
 def test_blank_and_copy_pdfs_are_made_in_memory(ctx: StudyContext, run: Run) -> None:
     forms = ctx.forms
-    blank: bytes = run(lambda db: pdf_bytes(db, forms, PdfRequest("parental-consent", "1")))
-    copy: bytes = run(
-        lambda db: pdf_bytes(db, forms, PdfRequest("parental-consent", participant_ref="C1"))
-    )
+    blank: bytes = run(read(pdf_bytes, forms, PdfRequest("parental-consent", "1")))
+    copy: bytes = run(read(pdf_bytes, forms, PdfRequest("parental-consent", participant_ref="C1")))
     assert blank.startswith(b"%PDF")
     assert copy.startswith(b"%PDF")
     assert "Jordan Harrington" not in text_of(blank)
@@ -61,14 +59,13 @@ def test_blank_and_copy_pdfs_are_made_in_memory(ctx: StudyContext, run: Run) -> 
 def test_a_missing_form_says_so(ctx: StudyContext, run: Run) -> None:
     forms = ctx.forms
     with pytest.raises(LookupError, match=r"^There is no form no-such-form\.$"):
-        run(lambda db: pdf_bytes(db, forms, PdfRequest("no-such-form")))
+        run(read(pdf_bytes, forms, PdfRequest("no-such-form")))
 
 
 def test_printing_paints_every_page(
     qtbot: QtBot, ctx: StudyContext, run: Run, tmp_path: Path
 ) -> None:
-    forms = ctx.forms
-    data: bytes = run(lambda db: pdf_bytes(db, forms, PdfRequest("parent-verbal-consent")))
+    data: bytes = run(read(pdf_bytes, ctx.forms, PdfRequest("parent-verbal-consent")))
     expected = len(PdfReader(io.BytesIO(data)).pages)
     assert expected >= 2
     printer = new_printer("Blank form")

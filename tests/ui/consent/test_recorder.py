@@ -20,13 +20,15 @@ from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.domain.kinds import ConsentMethod
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.consents import RecorderSetup, recorder_setup
 from plrdesk.ui.consent.open import open_consent_recorder
 from plrdesk.ui.consent.recorder import SAVE_TOOLTIP, ConsentRecorder
 from plrdesk.ui.consent.signature_pad import SignaturePad
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import Operation, read, write
 
-Run = Callable[[Callable[[Session], Any]], Any]
+Run = Callable[[Operation[Any]], Any]
 
 
 @pytest.fixture
@@ -34,8 +36,7 @@ def open_recorder(
     qtbot: QtBot, ctx: StudyContext, run: Run, people: None
 ) -> Callable[[str], ConsentRecorder]:
     def make(ref: str) -> ConsentRecorder:
-        forms = ctx.forms
-        setup: RecorderSetup = run(lambda db: recorder_setup(db, forms, ref))
+        setup: RecorderSetup = run(read(recorder_setup, ctx.forms, ref))
         dialog = ConsentRecorder(ctx, setup)
         qtbot.addWidget(dialog)
         dialog.show()
@@ -84,26 +85,27 @@ class Recorded:
     recorded_by: str | None
 
 
-def latest(run: Run) -> Recorded:
-    def op(db: Session) -> Recorded:
-        c = db.scalars(select(m.Consent).order_by(m.Consent.position.desc())).first()
-        assert c is not None
-        return Recorded(
-            c.ref,
-            c.form,
-            c.method,
-            c.given_on,
-            dict(c.answers),
-            c.on_behalf_of.ref if c.on_behalf_of else None,
-            c.signature_png,
-            c.second_signature_png,
-            c.scan_image,
-            c.scan_media_type,
-            dict(c.confirmations),
-            c.recorded_by,
-        )
+def latest_consent(db: Session) -> Recorded:
+    c = db.scalars(select(m.Consent).order_by(m.Consent.position.desc())).first()
+    assert c is not None
+    return Recorded(
+        c.ref,
+        c.form,
+        c.method,
+        c.given_on,
+        dict(c.answers),
+        c.on_behalf_of.ref if c.on_behalf_of else None,
+        c.signature_png,
+        c.second_signature_png,
+        c.scan_image,
+        c.scan_media_type,
+        dict(c.confirmations),
+        c.recorded_by,
+    )
 
-    result: Recorded = run(op)
+
+def latest(run: Run) -> Recorded:
+    result: Recorded = run(read(latest_consent))
     return result
 
 
@@ -257,11 +259,14 @@ def test_the_service_refusal_is_shown_in_the_dialog(
     dialog = open_recorder("P7")
     tick(dialog, "take-part")
 
-    def withdraw(db: Session) -> None:
+    def withdraw(db: Session) -> Changes:
         person = db.scalars(select(m.Participant).filter_by(ref="P7")).one()
         person.withdrawn_on = dt.date.today()
+        changes = Changes()
+        changes.update(Table.PARTICIPANT, person.id)
+        return changes
 
-    run(withdraw)  # meanwhile, elsewhere
+    run(write(withdraw))  # meanwhile, elsewhere
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.error.isVisible())
     assert dialog.error.text() == "P7 has withdrawn from the study."

@@ -17,14 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
-from plrdesk.export.build import build_summary
+from plrdesk.export import study as export_study_module
 from plrdesk.services.export_review import ProposalKey
 from plrdesk.storage.study_file import StudyFile
 from plrdesk.ui.context import StudyContext
-from plrdesk.ui.export import export_action
 from plrdesk.ui.export.review_dialog import ReviewDialog
 from plrdesk.ui.export.review_model import DECISION
 from plrdesk.ui.main_window import MainWindow
+from plrdesk.ui.operations import read
 from tests.support.files import PASSPHRASE
 
 CASTLEBROOK = ProposalKey("castlebrook", "register", "school")
@@ -53,9 +53,16 @@ def open_dialog(qtbot: QtBot, ctx: StudyContext) -> ReviewDialog:
 
 def on_worker(qtbot: QtBot, ctx: StudyContext, op: Callable[[Session], Any]) -> Any:
     found: list[Any] = []
-    ctx.runner.submit(op, found.append)
+    ctx.runner.run(read(op), found.append)
     qtbot.waitUntil(lambda: bool(found), timeout=WAIT_MS)
     return found[0]
+
+
+def audit_events(db: Session) -> list[tuple[str, Any]]:
+    """(action, detail) of the study's audit log, oldest first."""
+    return [
+        (e.action, e.detail) for e in db.scalars(select(m.AuditEvent).order_by(m.AuditEvent.at))
+    ]
 
 
 def test_review_keep_add_and_export(qtbot: QtBot, ctx: StudyContext, tmp_path: Path) -> None:
@@ -105,13 +112,7 @@ def test_review_keep_add_and_export(qtbot: QtBot, ctx: StudyContext, tmp_path: P
     assert dialog.report.toPlainText().startswith(f"Wrote {out} (json, anonymised)")
     assert "redactions: 1 (place 1)" in dialog.report.toPlainText()
     assert dialog.names.count() == 0
-    events = on_worker(
-        qtbot,
-        ctx,
-        lambda db: [
-            (e.action, e.detail) for e in db.scalars(select(m.AuditEvent).order_by(m.AuditEvent.at))
-        ][-2:],
-    )
+    events = on_worker(qtbot, ctx, audit_events)[-2:]
     assert events == [
         ("export-review", {"accepted": 0, "rejected": 1, "registered": 1}),
         # Every redaction of every text that leaves in any format (as the CLI records).
@@ -196,19 +197,18 @@ def test_a_cancelled_export_writes_nothing(
     qtbot: QtBot, ctx: StudyContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dialog = open_dialog(qtbot, ctx)
-    real_build = build_summary
     started, release = threading.Event(), threading.Event()
 
-    def slow_build(db: Session, forms: Any, redact: Any, *, progress: Any = None) -> Any:
-        if progress is None:  # the proposals, after the cancel
-            return real_build(db, forms, redact)
+    def slow_build(db: Session, forms: Any, redact: Any, **options: Any) -> Any:
+        progress = options["progress"]
         progress.step(1, 5)
         started.set()
         release.wait(10)
         progress.step(2, 5)  # raises Cancelled
         raise AssertionError("not cancelled")
 
-    monkeypatch.setattr(export_action, "build_summary", slow_build)
+    # The export's build only: the proposals shown after the cancel are built as ever.
+    monkeypatch.setattr(export_study_module, "build_summary", slow_build)
     folder = tmp_path / "out"
     folder.mkdir()
     out = folder / "summary.json"
@@ -225,7 +225,7 @@ def test_a_cancelled_export_writes_nothing(
     qtbot.waitUntil(lambda: dialog.export_button.isEnabled(), timeout=WAIT_MS)
     assert not out.exists()
     assert list(folder.iterdir()) == []  # no partial file either
-    actions = on_worker(qtbot, ctx, lambda db: list(db.scalars(select(m.AuditEvent.action))))
+    actions = [action for action, _ in on_worker(qtbot, ctx, audit_events)]
     assert "export" not in actions
 
 

@@ -4,7 +4,6 @@ erase, typing into the real widgets and waiting on conditions."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
@@ -25,14 +24,16 @@ from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.domain.kinds import ParticipantKind
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.participants import ParticipantDetails, ParticipantRow
+from plrdesk.services.withdrawal import WithdrawalRequest, withdraw_in_file
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import Operation, on_file, read, write
 from plrdesk.ui.register.commands import AddParticipantCommand
 from plrdesk.ui.register.model import DETAILS, REF
 from plrdesk.ui.register.page import RegisterPage
 from plrdesk.ui.register.participant_dialog import ParticipantDialog
-from plrdesk.ui.register.withdraw_dialog import WithdrawalRequest, WithdrawDialog, withdraw_op
+from plrdesk.ui.register.withdraw_dialog import WithdrawDialog
 
 T = TypeVar("T")
 
@@ -57,20 +58,17 @@ def statuses(ctx: StudyContext) -> list[str]:
     return seen
 
 
-def run(qtbot: QtBot, ctx: StudyContext, op: Callable[[Session], T]) -> T:
+def run(qtbot: QtBot, ctx: StudyContext, op: Operation[T]) -> T:
     """Run `op` on the database worker and wait for its result."""
     out: list[Any] = []
-    ctx.runner.submit(op, out.append)
+    ctx.runner.run(op, out.append)
     qtbot.waitUntil(lambda: bool(out))
     return out[0]  # type: ignore[no-any-return]
 
 
-def entries_spoken_by(ref: str) -> Callable[[Session], int]:
-    def op(db: Session) -> int:
-        person = db.scalars(select(m.Participant).filter_by(ref=ref)).one()
-        return db.scalar(select(func.count()).where(m.Entry.speaker_id == person.id)) or 0
-
-    return op
+def entries_spoken_by(db: Session, ref: str) -> int:
+    person = db.scalars(select(m.Participant).filter_by(ref=ref)).one()
+    return db.scalar(select(func.count()).where(m.Entry.speaker_id == person.id)) or 0
 
 
 def row(page: RegisterPage, ref: str) -> ParticipantRow | None:
@@ -156,6 +154,34 @@ def test_undo_takes_the_add_back_and_redo_brings_the_same_ref(
     assert restored.guardians == ("G2",)
 
 
+def test_undo_pressed_before_the_add_is_back_takes_out_the_right_person(
+    qtbot: QtBot, page: RegisterPage, ctx: StudyContext, statuses: list[str]
+) -> None:
+    """The ref is chosen on the worker; the undo and redo queued at once read it there."""
+    details = ParticipantDetails(ParticipantKind.OTHER, "Observer", None, {})
+    command = AddParticipantCommand(ctx, details)
+    ctx.undo.push(command)
+    ctx.undo.undo()
+    ctx.undo.redo()
+    ctx.undo.undo()
+    assert command.ref is None  # nothing has come back yet
+
+    def steps() -> list[str]:
+        return [s for s in statuses if s.startswith(("Added", "Took"))]
+
+    qtbot.waitUntil(lambda: len(steps()) == 4)
+    assert steps() == [
+        "Added X1.",
+        "Took X1 back out of the register.",
+        "Added X1.",
+        "Took X1 back out of the register.",
+    ]
+    assert ctx.save_state.failure is None
+    ctx.undo.redo()
+    qtbot.waitUntil(lambda: row(page, "X1") is not None)
+    assert row(page, "X1").name == "Observer"  # type: ignore[union-attr]
+
+
 def test_the_dialog_checks_as_you_type(qtbot: QtBot, page: RegisterPage) -> None:
     page.add_button.click()
     dialog = participant_dialog(page)
@@ -237,10 +263,10 @@ def test_an_old_imported_value_does_not_block_an_edit(
         person = db.scalars(select(m.Participant).filter_by(ref="P1")).one()
         person.attributes = {"sector": "NHS trust", "role": "nurse", "team": "north"}
         changes = Changes()
-        changes.update("participant", person.id)
+        changes.update(Table.PARTICIPANT, person.id)
         return changes
 
-    run(qtbot, ctx, old_value)
+    run(qtbot, ctx, write(old_value))
     qtbot.waitUntil(lambda: row(page, "P1").attributes["sector"] == "NHS trust")  # type: ignore[union-attr]
     page.select("P1")
     page.edit_button.click()
@@ -273,7 +299,8 @@ def test_an_add_that_fails_leaves_no_undo_step(
     details = ParticipantDetails(ParticipantKind.CHILD, "Sam", None, {}, ("C1",))
     ctx.undo.push(AddParticipantCommand(ctx, details))
     qtbot.waitUntil(lambda: ctx.undo.count() == 0)
-    assert "Could not add child: C1 is a child" in statuses[-1]
+    assert statuses[-1].startswith("Not saved: C1 is a child")
+    assert statuses[-1].endswith("“add child” was taken back")
 
 
 def test_undoing_an_add_after_they_joined_a_session_keeps_them(
@@ -281,13 +308,17 @@ def test_undoing_an_add_after_they_joined_a_session_keeps_them(
 ) -> None:
     add_child(qtbot, page)
 
-    def join_session(db: Session) -> None:
+    def join_session(db: Session) -> Changes:
         child = db.scalars(select(m.Participant).filter_by(ref="C7")).one()
-        db.scalars(select(m.StudySession).filter_by(ref="S11")).one().participants.append(child)
+        session = db.scalars(select(m.StudySession).filter_by(ref="S11")).one()
+        session.participants.append(child)
+        changes = Changes()
+        changes.update(Table.SESSION, session.id)
+        return changes
 
-    run(qtbot, ctx, join_session)
+    run(qtbot, ctx, write(join_session))
     ctx.undo.undo()
-    qtbot.waitUntil(lambda: any(s.startswith("Could not undo") for s in statuses))
+    qtbot.waitUntil(lambda: any(s.endswith("could not be undone") for s in statuses))
     assert "C7 already has consents, notes or sessions" in statuses[-1]
     assert ctx.undo.index() == 1  # the stack is back in step with the study
     assert ctx.undo.canUndo()
@@ -352,7 +383,7 @@ def test_a_reload_keeps_the_filter_the_user_typed(
     page.select("C5")
     request = WithdrawalRequest("C5", dt.date(2009, 2, 1), None, erase=False)
     with qtbot.waitSignal(page.sig_rows_loaded):
-        ctx.runner.submit(withdraw_op(request), whole_file=True)
+        ctx.runner.run(on_file(withdraw_in_file, request))
     assert page.filter.text() == "consented"
     assert "C5" not in shown_refs(page)
 
@@ -398,7 +429,7 @@ def test_withdraw_keeps_their_notes(
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: row(page, "C5").withdrawn)  # type: ignore[union-attr]
     assert row(page, "C5").consent_status == "withdrawn"  # type: ignore[union-attr]
-    assert run(qtbot, ctx, entries_spoken_by("C5")) == 4
+    assert run(qtbot, ctx, read(entries_spoken_by, "C5")) == 4
     assert statuses[-1].startswith("Withdrew C5: they are now left out")
     assert ctx.undo.count() == 0
 
@@ -406,7 +437,7 @@ def test_withdraw_keeps_their_notes(
 def test_withdraw_and_erase_needs_the_ref_typed(
     qtbot: QtBot, page: RegisterPage, ctx: StudyContext, statuses: list[str]
 ) -> None:
-    assert run(qtbot, ctx, entries_spoken_by("C5")) == 4
+    assert run(qtbot, ctx, read(entries_spoken_by, "C5")) == 4
     page.select("C5")
     assert page.withdraw_button.shortcut().toString() == "Alt+W"  # its mnemonic
     qtbot.mouseClick(page.withdraw_button, Qt.MouseButton.LeftButton)
@@ -424,7 +455,7 @@ def test_withdraw_and_erase_needs_the_ref_typed(
     assert dialog.ok.isEnabled()
     qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: row(page, "C5").withdrawn)  # type: ignore[union-attr]
-    assert run(qtbot, ctx, entries_spoken_by("C5")) == 0
+    assert run(qtbot, ctx, read(entries_spoken_by, "C5")) == 0
     qtbot.waitUntil(lambda: "erased" in statuses[-1])
     assert statuses[-1] == (
         "Withdrew C5 and erased 4 note(s) and 2 consent(s). Older backups still hold them."

@@ -4,7 +4,7 @@ and wait for it, and a way to read the study back through the runner."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read
 from plrdesk.ui.runner import OperationRunner
 from plrdesk.ui.sessions.page import CaptureView, SessionsPage
 
@@ -48,10 +49,10 @@ def open_session(qtbot: QtBot, page: SessionsPage, ref: str) -> CaptureView:
 def query(qtbot: QtBot, runner: OperationRunner, op: Callable[[Session], T]) -> T:
     """Run `op` on the database worker (after everything queued before it) and return its
     result."""
-    box: list[Any] = []
-    runner.submit(lambda db: box.append(op(db)))
+    box: list[T] = []
+    runner.run(read(op), box.append)
     qtbot.waitUntil(lambda: bool(box))
-    return box[0]  # type: ignore[no-any-return]
+    return box[0]
 
 
 def entry_row(qtbot: QtBot, runner: OperationRunner, ref_or_id: object) -> m.Entry | None:

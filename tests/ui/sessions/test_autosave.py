@@ -68,16 +68,16 @@ def test_a_failed_save_is_kept_and_tried_again(qtbot: QtBot, ctx: StudyContext) 
     said: list[str] = []
     failures = iter([True])
 
-    real_submit = ctx.runner.submit
+    real_run = ctx.runner.run
 
-    def flaky_submit(op, on_done=None, on_error=None, **kw):  # type: ignore[no-untyped-def]
+    def flaky_run(op, on_done=None, on_error=None, **kw):  # type: ignore[no-untyped-def]
         if next(failures, False):
             assert on_error is not None
             QTimer.singleShot(0, lambda: on_error(RuntimeError("disk busy")))
             return None
-        return real_submit(op, on_done, on_error, **kw)
+        return real_run(op, on_done, on_error, **kw)
 
-    ctx.runner.submit = flaky_submit  # type: ignore[method-assign]
+    ctx.runner.run = flaky_run  # type: ignore[method-assign]
     autosave = Autosave(ctx.runner, said.append, idle_ms=10, max_ms=20)
     autosave._retry.setInterval(50)
     with qtbot.waitSignal(autosave.sig_failed):

@@ -22,9 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.ui.analysis.theme_panel import THEME_MIME
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import write
 from plrdesk.ui.sessions.entry_editor import EntryEditor
 from plrdesk.ui.sessions.guide_notes import GuideNotes
 from plrdesk.ui.sessions.highlight import tint
@@ -389,10 +390,10 @@ def test_highlights_follow_a_new_theme_colour(
     def recolour(db: Session) -> Changes:
         db.get_one(m.Theme, ids["T1"]).colour = "#123456"
         changes = Changes()
-        changes.update("theme", ids["T1"])
+        changes.update(Table.THEME, ids["T1"])
         return changes
 
-    ctx.runner.submit(recolour)  # as the theme panel would
+    ctx.runner.run(write(recolour))  # as the theme panel would
     qtbot.waitUntil(lambda: highlights(editor)[0][2] == argb("#123456"))
 
 

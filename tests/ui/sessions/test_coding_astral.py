@@ -25,7 +25,7 @@ from plrdesk.domain.ids import CodingId, EntryId, ThemeId, new_id
 from plrdesk.domain.spans import Edit, Span, apply_edits
 from plrdesk.services.codings import CodingView
 from plrdesk.ui.context import StudyContext
-from plrdesk.ui.sessions.coding import Target
+from plrdesk.ui.sessions.coding_actions import Target
 from plrdesk.ui.sessions.entry_editor import EntryEditor
 from plrdesk.ui.sessions.highlight import LiveCoding, extra_selections
 from plrdesk.ui.sessions.page import SessionsPage

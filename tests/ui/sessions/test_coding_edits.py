@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.domain.spans import Edit
+from plrdesk.services import note_texts as autosave_module
 from plrdesk.ui.context import StudyContext
-from plrdesk.ui.sessions import autosave as autosave_module
 from plrdesk.ui.sessions.autosave import Autosave
 from plrdesk.ui.sessions.entry_editor import NO_CHANGE, EntryEditor, edit_from_change
 from plrdesk.ui.sessions.page import SessionsPage

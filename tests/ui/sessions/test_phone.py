@@ -8,8 +8,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import write
 from plrdesk.ui.sessions.call_log import CallLogModel
 from plrdesk.ui.sessions.page import SessionsPage
 from plrdesk.ui.sessions.phone_view import PhoneView
@@ -97,8 +98,8 @@ def test_verbal_consent_comes_first(qtbot: QtBot, page: SessionsPage, ctx: Study
         db.add(consent)
         db.flush()
         changes = Changes()
-        changes.add("consent", consent.id)
+        changes.add(Table.CONSENT, consent.id)
         return changes
 
-    ctx.runner.submit(record)
+    ctx.runner.run(write(record))
     qtbot.waitUntil(lambda: not view.consent.isVisibleTo(view))

@@ -17,11 +17,8 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
-    QAbstractListModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
-    Qt,
     QTimer,
     Signal,
 )
@@ -39,122 +36,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from plrdesk.services.bulk_coding import code_entries, uncode
-from plrdesk.services.changes import Changes
+from plrdesk.domain.passages import ThemeTree
+from plrdesk.services.bulk_coding import code_entries, undo_code_entries
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.corpus import theme_tree
 from plrdesk.services.search import SearchHit, search_study
 from plrdesk.ui.analysis.matrix_model import theme_rows
-from plrdesk.ui.analysis.quote_model import session_kind_label
-from plrdesk.ui.commands import Op, RunnerCommand
+from plrdesk.ui.analysis.search_hits import HitListModel, HitRole
 from plrdesk.ui.context import StudyContext
-
-Index = QModelIndex | QPersistentModelIndex
-
-HitRole = Qt.ItemDataRole.UserRole + 1
-"""The SearchHit of a row."""
+from plrdesk.ui.operations import Operation, after, read, write
+from plrdesk.ui.undo import Command
 
 SEARCH_LIMIT = 1000  # results listed at most; the dialog says when there may be more
 SEARCH_DELAY_MS = 250
 
 
-class HitListModel(QAbstractListModel):
-    """Search hits, each with a tick box (all ticked when listed)."""
-
-    sig_ticks_changed = Signal(int)
-    """How many rows are ticked now."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._hits: list[SearchHit] = []
-        self._ticked: list[bool] = []
-
-    def set_hits(self, hits: Sequence[SearchHit]) -> None:
-        self.beginResetModel()
-        self._hits = list(hits)
-        self._ticked = [True] * len(self._hits)
-        self.endResetModel()
-        self.sig_ticks_changed.emit(self.ticked_count())
-
-    def hits(self) -> list[SearchHit]:
-        return list(self._hits)
-
-    def ticked(self) -> list[SearchHit]:
-        return [hit for hit, on in zip(self._hits, self._ticked, strict=True) if on]
-
-    def ticked_count(self) -> int:
-        return sum(self._ticked)
-
-    def tick_all(self, on: bool) -> None:
-        if not self._hits:
-            return
-        self._ticked = [on] * len(self._hits)
-        self.dataChanged.emit(
-            self.index(0), self.index(len(self._hits) - 1), [Qt.ItemDataRole.CheckStateRole]
-        )
-        self.sig_ticks_changed.emit(self.ticked_count())
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._hits)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid() or not 0 <= index.row() < len(self._hits):
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsUserCheckable
-        )
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._hits):
-            return None
-        hit = self._hits[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            where = " · ".join(
-                part
-                for part in (
-                    hit.session_ref,
-                    session_kind_label(hit.session_kind),
-                    hit.question,
-                    hit.speaker_ref or "group",
-                )
-                if part
-            )
-            return f"{where}\n{hit.snippet}"
-        if role == Qt.ItemDataRole.CheckStateRole:
-            on = self._ticked[index.row()]
-            return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.snippet
-        if role == HitRole:
-            return hit
-        return None
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if (
-            role != Qt.ItemDataRole.CheckStateRole
-            or not index.isValid()
-            or not 0 <= index.row() < len(self._hits)
-        ):
-            return False
-        self._ticked[index.row()] = Qt.CheckState(value) == Qt.CheckState.Checked
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
-        self.sig_ticks_changed.emit(self.ticked_count())
-        return True
-
-
-class _Created:
-    """The codings the last redo made, written on the worker, read by the undo queued after."""
-
-    def __init__(self) -> None:
-        self.ids: list[uuid.UUID] = []
-
-
-class BulkCodeCommand(RunnerCommand):
+class BulkCodeCommand(Command):
     """Redo codes the entries with the theme (a second redo makes the same coding ids);
-    undo deletes exactly the codings the redo made."""
+    undo deletes exactly the codings the redo made, read from the redo's result on the
+    worker (the undo may be queued before that result is back)."""
 
     def __init__(
         self,
@@ -163,46 +64,39 @@ class BulkCodeCommand(RunnerCommand):
         theme_name: str,
         entry_ids: Sequence[uuid.UUID],
         on_done: Callable[[int, int], Any] | None = None,
+        *,
+        initiator: object | None = None,
     ) -> None:
         n = len(entry_ids)
-        super().__init__(ctx, f"code {n} {'passage' if n == 1 else 'passages'} with {theme_name}")
+        text = f"code {n} {'passage' if n == 1 else 'passages'} with {theme_name}"
+        super().__init__(ctx, text, initiator=initiator)
         self.theme_id = theme_id
         self.theme_name = theme_name
         self.entry_ids = list(entry_ids)
         self._ids = {entry_id: uuid.uuid4() for entry_id in self.entry_ids}
-        self._created = _Created()
         self._on_done = on_done
 
-    @property
-    def created(self) -> list[uuid.UUID]:
-        return list(self._created.ids)
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        if forward:
+            return write(code_entries, self.theme_id, self.entry_ids, ids=self._ids)
+        assert self.pending is not None, "an undo always follows its redo"
+        return after(self.pending, undo_code_entries)
 
-    def redo_op(self) -> Op:
-        theme, entries, ids, box = self.theme_id, self.entry_ids, self._ids, self._created
-
-        def op(db: Session) -> Changes:
-            changes = code_entries(db, theme, entries, ids=ids)
-            box.ids = list(changes.added.get("coding", []))
-            return changes
-
-        return op
-
-    def undo_op(self) -> Op:
-        box = self._created
-        return lambda db: uncode(db, box.ids)
-
-    def redone(self) -> None:
-        made = len(self._created.ids)
+    def saved(self, forward: bool, result: Any) -> None:
+        if not isinstance(result, Changes):
+            return
+        if not forward:
+            gone = len(result.removed_ids(Table.CODING))
+            self.ctx.status(f"Took “{self.theme_name}” back off {gone} notes.")
+            return
+        made = len(result.added_ids(Table.CODING))
         had = len(self.entry_ids) - made
         text = f"Coded {made} {'passage' if made == 1 else 'passages'} with “{self.theme_name}”"
         if had:
             text += f"; {had} already had it or had no text"
-        self._ctx.status(text + ".")
+        self.ctx.status(text + ".")
         if self._on_done is not None and _alive(self._on_done):
             self._on_done(made, had)
-
-    def undone(self) -> None:
-        self._ctx.status(f"Took “{self.theme_name}” back off {len(self._created.ids)} notes.")
 
 
 def _alive(callback: Callable[..., object]) -> bool:
@@ -224,7 +118,8 @@ class BulkCodingDialog(QDialog):
         super().__init__(parent)
         self._ctx = ctx
         self._wanted_theme = theme_id
-        self._searches = 0
+        self._searching = 0  # searches queued and not back: only the last one is shown
+        self._query = ""
         self.setWindowTitle("Code search results")
         self.setObjectName("bulkCodingDialog")
 
@@ -318,9 +213,12 @@ class BulkCodingDialog(QDialog):
     # -- themes --------------------------------------------------------------------------------
 
     def _load_themes(self) -> None:
-        self._ctx.runner.submit(theme_tree, self._themes_loaded)
+        self._ctx.runner.run(read(theme_tree), self._themes_loaded, self._failed)
 
-    def _themes_loaded(self, tree: Any) -> None:
+    def _failed(self, exc: Exception) -> None:
+        self.outcome.setText(f"Could not read the study: {exc}")
+
+    def _themes_loaded(self, tree: ThemeTree) -> None:
         chosen = self.theme.currentData() or self._wanted_theme
         self.theme.clear()
         for node, depth in theme_rows(tree):
@@ -345,17 +243,22 @@ class BulkCodingDialog(QDialog):
 
     def search_now(self) -> None:
         self._debounce.stop()
-        query = self.box.text()
-        self._searches += 1
-        ticket = self._searches
-        self._ctx.runner.submit(
-            lambda db: search_study(db, query, limit=SEARCH_LIMIT),
-            lambda hits: self._show(ticket, query, hits),
+        self._query = self.box.text()
+        self._searching += 1
+        # Bound methods: the runner drops their results once the dialog has been closed.
+        self._ctx.runner.run(
+            read(search_study, self._query, limit=SEARCH_LIMIT), self._found, self._not_found
         )
 
-    def _show(self, ticket: int, query: str, hits: list[SearchHit]) -> None:
-        if ticket != self._searches:
-            return
+    def _not_found(self, exc: Exception) -> None:
+        self._searching -= 1
+        self._failed(exc)
+
+    def _found(self, hits: list[SearchHit]) -> None:
+        self._searching -= 1
+        if self._searching:
+            return  # a newer search is on its way (results come back in order)
+        query = self._query
         self.model.set_hits(hits)
         self.outcome.clear()
         if not query.strip():
@@ -384,7 +287,7 @@ class BulkCodingDialog(QDialog):
         if theme is None or not ticked:
             return None
         name = self.theme.currentText().strip()
-        command = BulkCodeCommand(self._ctx, theme, name, ticked, self._coded)
+        command = BulkCodeCommand(self._ctx, theme, name, ticked, self._coded, initiator=self)
         self._last = command
         self._ctx.undo.push(command)
         self._update_undo()

@@ -45,6 +45,7 @@ from plrdesk.ui.analysis.quote_model import (
     set_up_passage_table,
 )
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read
 
 RELOAD_DELAY_MS = 200
 
@@ -140,9 +141,9 @@ class MatrixView(QWidget):
         self._debounce.stop()
         self._stale = False
         self._loads += 1
-        ticket, forms = self._loads, self._ctx.forms
-        self._ctx.runner.submit(
-            lambda db: load_corpus(db, forms),
+        ticket = self._loads
+        self._ctx.runner.run(
+            read(load_corpus, self._ctx.forms),
             lambda corpus: self._loaded(ticket, corpus),
             self._load_failed,
         )
@@ -235,7 +236,9 @@ class MatrixView(QWidget):
 
     # -- following changes ---------------------------------------------------------------------
 
-    def _changed(self, changes: Changes) -> None:
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        # Never an initiator itself. A note's words saved matter only for a note whose
+        # passages it lists (typing that moved a coding names the coding too).
         if not concerns(changes, self._entries):
             return
         if self.isVisible():

@@ -8,14 +8,14 @@ its session.
 
 Rows come from services.quote_bank on the database worker; the filters narrow the loaded
 rows with the same service function, so the count under the list is always of what is shown.
+A tick is on screen at once; the view is its save's initiator and skips that change
+notice, and a refused or failed save takes the tick back (ui/undo.py).
 """
 
 from __future__ import annotations
 
 import html
 import uuid
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
@@ -31,22 +31,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from plrdesk.forms.catalog import FormCatalog
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.quote_bank import (
-    KIND_WORD,
     QuoteFilters,
     QuoteRow,
-    attribute_label,
-    attribute_text,
+    ThemeQuotes,
     count_rows,
     filter_rows,
-    load_theme_corpus,
-    quote_bank,
+    load_quote_bank,
     set_exemplar,
 )
+from plrdesk.ui.analysis.quote_filters import filter_choices, refill
 from plrdesk.ui.analysis.quote_model import (
     PASSAGE,
     QuoteTableModel,
@@ -54,16 +50,22 @@ from plrdesk.ui.analysis.quote_model import (
     can_toggle,
     passage_html,
     question_text,
-    session_kind_label,
     session_text,
     set_up_passage_table,
 )
-from plrdesk.ui.commands import Op, RunnerCommand
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import Operation, read, write
+from plrdesk.ui.undo import Command
 
 # Tables whose changes can alter what the quote bank shows.
-WATCHED = frozenset(
-    {"coding", "entry", "theme", "participant", "consent", "guardianship", "session"}
+WATCHED = (
+    Table.CODING,
+    Table.ENTRY,
+    Table.THEME,
+    Table.PARTICIPANT,
+    Table.CONSENT,
+    Table.GUARDIANSHIP,
+    Table.SESSION,
 )
 RELOAD_DELAY_MS = 200  # several saves in a row cost one reload
 
@@ -72,85 +74,43 @@ def concerns(changes: Changes, entries: set[uuid.UUID]) -> bool:
     """Whether a change can alter passages or counts shown for these entries. Edits to a
     note matter only for notes listed (a new note has no codings yet; coding it names
     the coding)."""
-    touched = {*changes.added, *changes.updated, *changes.removed}
-    if not touched & WATCHED:
+    if not changes.touches(*WATCHED):
         return False
-    if touched <= {"entry"} and not changes.removed.get("entry"):
-        return bool(entries & set(changes.updated.get("entry", [])))
+    if changes.tables() == {Table.ENTRY} and not changes.removed_ids(Table.ENTRY):
+        return bool(entries & set(changes.updated_ids(Table.ENTRY)))
     return True
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """What one load found: the theme's name, whether it has sub-themes, and its rows."""
-
-    theme_id: uuid.UUID
-    name: str | None  # None: the theme no longer exists
-    has_sub_themes: bool
-    rows: list[QuoteRow]
-
-
-def load_quote_bank(db: Session, forms: FormCatalog | None, theme_id: uuid.UUID) -> Loaded:
-    corpus = load_theme_corpus(db, forms, theme_id)
-    node = corpus.tree.nodes.get(theme_id)
-    if node is None:
-        return Loaded(theme_id, None, False, [])
-    has_sub = len(corpus.tree.descendants(theme_id)) > 1
-    return Loaded(theme_id, node.name, has_sub, quote_bank(corpus, theme_id, forms=forms))
-
-
-class ExemplarCommand(RunnerCommand):
-    """Mark (or clear) a passage as usable as a quote. The list shows the new state at once;
-    a refused or failed save puts it back."""
+class ExemplarCommand(Command):
+    """Mark (or clear) a passage as usable as a quote: on screen at once, then saved; a
+    refused or failed save takes it back off the screen and the stack."""
 
     def __init__(
         self, ctx: StudyContext, view: QuoteBankView, coding_id: uuid.UUID, exemplar: bool
     ) -> None:
-        super().__init__(ctx, "mark a usable quote" if exemplar else "clear a usable quote")
+        text = "mark a usable quote" if exemplar else "clear a usable quote"
+        super().__init__(ctx, text, initiator=view)
         self._view = view
         self.coding_id = coding_id
         self.exemplar = exemplar
 
-    def _show(self, value: bool, *, saving: bool) -> None:
-        """Show the mark; `saving`: a save follows, whose change notice is our own echo."""
+    def _mark(self, forward: bool) -> bool:
+        return self.exemplar if forward else not self.exemplar
+
+    def show(self, forward: bool, first: bool) -> None:
         if shiboken6.isValid(self._view):
-            self._view.show_exemplar(self.coding_id, value, echo=saving)
+            self._view.show_exemplar(self.coding_id, self._mark(forward))
 
-    def redo(self) -> None:
-        self._show(self.exemplar, saving=not self._skip)
-        super().redo()
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        return write(set_exemplar, self.coding_id, self._mark(forward), forms=self.ctx.forms)
 
-    def undo(self) -> None:
-        self._show(not self.exemplar, saving=not self._skip)
-        super().undo()
-
-    def _redo_failed(self, exc: Exception) -> None:
-        # The stack drops this command without calling undo(): put the mark back here.
-        if shiboken6.isValid(self._view):
-            self._view.forget_echo(self.coding_id)
-        self._show(not self.exemplar, saving=False)
-        super()._redo_failed(exc)
-
-    def _undo_failed(self, exc: Exception) -> None:
-        if shiboken6.isValid(self._view):
-            self._view.forget_echo(self.coding_id)
-        super()._undo_failed(exc)  # steps forward again through redo(): the mark comes back
-
-    def redo_op(self) -> Op:
-        coding_id, value, forms = self.coding_id, self.exemplar, self._ctx.forms
-        return lambda db: set_exemplar(db, coding_id, value, forms=forms)
-
-    def undo_op(self) -> Op:
-        coding_id, value, forms = self.coding_id, not self.exemplar, self._ctx.forms
-        return lambda db: set_exemplar(db, coding_id, value, forms=forms)
-
-    def redone(self) -> None:
-        self._ctx.status(
-            "Marked as usable as a quote." if self.exemplar else "No longer marked as a quote."
-        )
-
-    def undone(self) -> None:
-        self._ctx.status("Put the quote mark back as it was.")
+    def saved(self, forward: bool, result: Any) -> None:
+        if not forward:
+            self.ctx.status("Put the quote mark back as it was.")
+        elif self.exemplar:
+            self.ctx.status("Marked as usable as a quote.")
+        else:
+            self.ctx.status("No longer marked as a quote.")
 
 
 class QuoteBankView(QWidget):
@@ -164,8 +124,10 @@ class QuoteBankView(QWidget):
         self._all: list[QuoteRow] = []
         self._entries: set[uuid.UUID] = set()
         self._loads = 0  # the newest load's number; older results are dropped
+        # Ticks shown since the newest load was queued: it ran before their saves, and
+        # their change notices are skipped as our own, so they are laid over its rows.
+        self._ticked: dict[uuid.UUID, bool] = {}
         self._stale = False  # something changed while hidden: reload when shown
-        self._echo: Counter[uuid.UUID] = Counter()  # our own exemplar saves, still to come
         self._filling = False  # refilling the filter combos: their signals mean nothing
 
         self.title = QLabel("Choose a theme to see the passages coded with it.")
@@ -268,23 +230,27 @@ class QuoteBankView(QWidget):
         if self._theme is None:
             return
         self._loads += 1
-        ticket, theme, forms = self._loads, self._theme, self._ctx.forms
-        self._ctx.runner.submit(
-            lambda db: load_quote_bank(db, forms, theme),
+        self._ticked = {}
+        ticket = self._loads
+        self._ctx.runner.run(
+            read(load_quote_bank, self._ctx.forms, self._theme),
             lambda loaded: self._loaded(ticket, loaded),
             self._load_failed,
         )
 
-    def _loaded(self, ticket: int, loaded: Loaded) -> None:
+    def _loaded(self, ticket: int, loaded: ThemeQuotes) -> None:
         if ticket != self._loads or loaded.theme_id != self._theme:
             return  # a newer load is on its way
-        self._echo.clear()
         if loaded.name is None:
             self.title.setText("That theme no longer exists.")
         else:
             sub = " <span>and its sub-themes</span>" if loaded.has_sub_themes else ""
             self.title.setText(f"<b>{html.escape(loaded.name)}</b>{sub}")
-        self._all = loaded.rows
+        ticked = self._ticked
+        self._all = [
+            row.with_exemplar(ticked[row.coding_id]) if row.coding_id in ticked else row
+            for row in loaded.rows
+        ]
         self._entries = {row.entry_id for row in loaded.rows}
         self._fill_filters()
         self._apply_filters()
@@ -322,46 +288,13 @@ class QuoteBankView(QWidget):
     # -- filters -------------------------------------------------------------------------------
 
     def _fill_filters(self) -> None:
-        rows = [row.passage for row in self._all]
-        kinds = sorted(
-            {p.speaker_kind for p in rows if p.speaker_kind is not None},
-            key=lambda k: list(KIND_WORD).index(k) if k in KIND_WORD else len(KIND_WORD),
-        )
-        sessions = sorted({p.session_kind for p in rows})
-        questions: dict[tuple[str | None, str], str] = {}
-        for row in self._all:
-            if row.question is not None:
-                questions.setdefault((row.passage.guide, row.question), question_text(row))
-        attributes = sorted(
-            {
-                (name, attribute_text(value))
-                for p in rows
-                for name, value in p.speaker_attributes.items()
-            },
-            key=lambda pair: (pair[0], _natural(pair[1])),
-        )
+        offered = filter_choices(self._all)
         self._filling = True
         try:
-            _fill(
-                self.kind_filter,
-                "Anyone",
-                [(KIND_WORD.get(k, k), k, None) for k in kinds],
-            )
-            _fill(
-                self.session_filter,
-                "Any session",
-                [(session_kind_label(k), k, None) for k in sessions],
-            )
-            _fill(
-                self.question_filter,
-                "Any question",
-                [(_short(text), key, f"{key[1]}: {text}") for key, text in questions.items()],
-            )
-            _fill(
-                self.attribute_filter,
-                "Any attribute",
-                [(f"{attribute_label(n)} = {v}", (n, v), None) for n, v in attributes],
-            )
+            refill(self.kind_filter, "Anyone", offered.kinds)
+            refill(self.session_filter, "Any session", offered.sessions)
+            refill(self.question_filter, "Any question", offered.questions)
+            refill(self.attribute_filter, "Any attribute", offered.attributes)
         finally:
             self._filling = False
 
@@ -411,11 +344,9 @@ class QuoteBankView(QWidget):
     def _toggled(self, coding_id: uuid.UUID, exemplar: bool) -> None:
         self._ctx.undo.push(ExemplarCommand(self._ctx, self, coding_id, exemplar))
 
-    def show_exemplar(self, coding_id: uuid.UUID, exemplar: bool, *, echo: bool = True) -> None:
-        """Show the mark as changed (the undo command calls this before its save runs);
-        with `echo`, the save's own change notice will not reload the list."""
-        if echo:
-            self._echo[coding_id] += 1
+    def show_exemplar(self, coding_id: uuid.UUID, exemplar: bool) -> None:
+        """Show the mark as changed (the undo command's `show`, before its save runs)."""
+        self._ticked[coding_id] = exemplar
         self.model.set_exemplar(coding_id, exemplar)
         self._all = [
             row.with_exemplar(exemplar) if row.coding_id == coding_id else row for row in self._all
@@ -423,58 +354,19 @@ class QuoteBankView(QWidget):
         if self.current_row() is not None:
             self._show_detail(self.table.currentIndex())
 
-    def forget_echo(self, coding_id: uuid.UUID) -> None:
-        """A save of the mark failed: no change notice will come for it."""
-        self._echo.subtract([coding_id])
-        self._echo += Counter()  # keeps only the positive counts
-
     # -- following changes ---------------------------------------------------------------------
 
-    def _changed(self, changes: Changes) -> None:
-        if self._theme is None:
-            return
-        if not concerns(changes, self._entries) or self._is_echo(changes):
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if initiator is self:
+            return  # a tick of ours: on screen already
+        if self._theme is None or not concerns(changes, self._entries):
             return
         if self.isVisible():
             self._debounce.start()
         else:
             self._stale = True
 
-    def _is_echo(self, changes: Changes) -> bool:
-        if changes.added or changes.removed or set(changes.updated) != {"coding"}:
-            return False
-        ids = changes.updated["coding"]
-        if not all(self._echo[coding_id] > 0 for coding_id in ids):
-            return False
-        self._echo.subtract(ids)
-        self._echo += Counter()  # drop the zeros
-        return True
-
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self.reload()
-
-
-def _fill(combo: QComboBox, any_text: str, items: list[tuple[str, Any, str | None]]) -> None:
-    """Refill a filter combo, keeping the choice when it is still offered."""
-    chosen = combo.currentData()
-    combo.clear()
-    combo.addItem(any_text, None)
-    for text, data, tip in items:
-        combo.addItem(text, data)
-        if tip:
-            combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-    found = next((i for i in range(combo.count()) if combo.itemData(i) == chosen), 0)
-    combo.setCurrentIndex(found)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _natural(text: str) -> tuple[int, float | str]:
-    try:
-        return (0, float(text))
-    except ValueError:
-        return (1, text.casefold())

@@ -1,194 +1,167 @@
-"""Undo commands for the theme tree. Each runs its service operation through the runner;
-what the worker learns (a new theme's id and ref, a merge's record, a deleted theme's
-snapshot) is kept on the command for its undo, which the same worker runs later. A failed
-redo or undo puts the undo stack back in step with the study (see RunnerCommand)."""
+"""Undo commands for the theme tree, each one service write done and taken back.
+
+The tree (the theme panel) is each command's initiator: it skips the change notice of its
+own steps, and the command, once its write committed, reloads it and chooses the theme the
+step was about. What the worker learns (a new theme's ref, where a moved theme was, a
+merge's record, a deleted theme's snapshot, what an import did) comes back with the
+result: `saved` keeps it on the GUI thread, and an undo queued before it is back reads it
+on the worker with `after(self.pending, ...)`. A failed write takes the step off the stack
+and, for an edit shown early, off the screen (ui/undo.py); the other steps are shown only
+once saved (they need the study's counts and refs), so there is nothing to take back.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy.orm import Session
+import shiboken6
 
-from plrdesk.services.changes import Changes
+from plrdesk.domain.ids import new_id
 from plrdesk.services.codebook import (
     CodebookImported,
-    ImportRecord,
-    decode_csv,
-    import_csv,
-    import_qdc,
-    undo_import,
+    import_codebook_file,
+    undo_codebook_import,
 )
 from plrdesk.services.themes import (
-    MergeRecord,
+    Created,
+    Merged,
     ThemeDetails,
-    ThemeSnapshot,
     create_theme,
     delete_theme,
     merge_themes,
+    move_back,
     move_theme,
-    restore_theme,
-    unmerge,
+    undo_delete_theme,
+    undo_merge,
     update_theme,
 )
-
-# The register's command base does exactly what the theme tree needs too.
-from plrdesk.ui.commands import RunnerCommand
+from plrdesk.ui.analysis.theme_tree import ThemeTree
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import Operation, Pending, after, write
+from plrdesk.ui.undo import Command
 
-Op = Callable[[Session], Changes]
-OnTheme = Callable[[uuid.UUID], object]
 
+class _ThemeCommand(Command):
+    def __init__(self, ctx: StudyContext, text: str, panel: ThemeTree) -> None:
+        super().__init__(ctx, text, initiator=panel)
+        self._panel = panel
 
-class _ThemeCommand(RunnerCommand):
-    def __init__(self, ctx: StudyContext, text: str, on_failed: Callable[[], object]) -> None:
-        super().__init__(ctx, text)
-        self._on_failed = on_failed
+    def _reload(self, select: uuid.UUID | None = None) -> None:
+        """The tree as the study now has it (the panel skipped its own change notice)."""
+        if shiboken6.isValid(self._panel):
+            self._panel.reload(select)
 
-    def _redo_failed(self, exc: Exception) -> None:
-        super()._redo_failed(exc)
-        self._on_failed()  # an in-place rename shown early goes back to what is stored
-
-    def _undo_failed(self, exc: Exception) -> None:
-        super()._undo_failed(exc)
-        self._on_failed()
+    def _earlier(self) -> Pending[Any]:
+        """The latest write's Pending, for an undo that needs its result."""
+        assert self.pending is not None, "an undo always follows its redo"
+        return self.pending
 
 
 class NewThemeCommand(_ThemeCommand):
-    """Redo creates the theme (the second time with the same id and ref); undo deletes it,
-    which the service allows only while nothing is coded with it."""
+    """Redo creates the theme (every time with the same id, and after the first with the
+    same ref); undo deletes it, which the service allows only while nothing is coded with it."""
 
     def __init__(
         self,
         ctx: StudyContext,
+        panel: ThemeTree,
         details: ThemeDetails,
         parent_id: uuid.UUID | None,
-        on_done: OnTheme,
-        on_failed: Callable[[], object],
     ) -> None:
-        super().__init__(ctx, "new sub-theme" if parent_id else "new theme", on_failed)
+        super().__init__(ctx, "new sub-theme" if parent_id else "new theme", panel)
         self.details = details
         self.parent_id = parent_id
-        self.theme_id: uuid.UUID | None = None
+        self.theme_id = new_id()  # chosen here, so the undo can name it before the save is back
         self.ref: str | None = None
-        self._on_done = on_done
 
-    def redo_op(self) -> Op:
-        details, parent_id = self.details, self.parent_id
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        if not forward:
+            return write(delete_theme, self.theme_id)
+        d = self.details
+        return write(
+            create_theme,
+            d.name,
+            self.parent_id,
+            d.description,
+            d.colour,
+            theme_id=self.theme_id,
+            ref=self.ref,
+        )
 
-        def op(db: Session) -> Changes:
-            created = create_theme(
-                db,
-                details.name,
-                parent_id,
-                details.description,
-                details.colour,
-                theme_id=self.theme_id,
-                ref=self.ref,
-            )
-            self.theme_id, self.ref = created.theme_id, created.ref
-            return created
-
-        return op
-
-    def undo_op(self) -> Op:
-        def op(db: Session) -> Changes:
-            return delete_theme(db, self.theme_id) if self.theme_id else Changes()
-
-        return op
-
-    def redone(self) -> None:
-        self._ctx.status(f"Added the theme '{self.details.name}'.")
-        if self.theme_id is not None:
-            self._on_done(self.theme_id)
-
-    def undone(self) -> None:
-        self._ctx.status(f"Took the theme '{self.details.name}' back out.")
+    def saved(self, forward: bool, result: Any) -> None:
+        if not forward:
+            self.ctx.status(f"Took the theme '{self.details.name}' back out.")
+            self._reload()
+            return
+        if isinstance(result, Created):
+            self.ref = result.ref  # the redo after an undo brings back this very ref
+        self.ctx.status(f"Added the theme '{self.details.name}'.")
+        self._reload(self.theme_id)
 
 
 class EditThemeCommand(_ThemeCommand):
-    """Redo saves the new name, description and colour; undo puts the old ones back."""
+    """Redo saves the new name, description and colour; undo puts the old ones back. Both
+    are on screen at once (an in-place rename already is), and go back if the save fails."""
 
     def __init__(
         self,
         ctx: StudyContext,
+        panel: ThemeTree,
         theme_id: uuid.UUID,
         before: ThemeDetails,
         after: ThemeDetails,
-        on_done: OnTheme,
-        on_failed: Callable[[], object],
     ) -> None:
         renamed_only = (before.description, before.colour) == (after.description, after.colour)
-        super().__init__(ctx, "rename theme" if renamed_only else "edit theme", on_failed)
+        super().__init__(ctx, "rename theme" if renamed_only else "edit theme", panel)
         self.theme_id = theme_id
-        self.before = before
-        self.after = after
-        self._on_done = on_done
+        self.old = before  # not `before`: that is the base's hook
+        self.new = after
 
-    def redo_op(self) -> Op:
-        theme_id, after = self.theme_id, self.after
-        return lambda db: update_theme(db, theme_id, after)
+    def show(self, forward: bool, first: bool) -> None:
+        if shiboken6.isValid(self._panel):
+            self._panel.show_details(self.theme_id, self.new if forward else self.old)
 
-    def undo_op(self) -> Op:
-        theme_id, before = self.theme_id, self.before
-        return lambda db: update_theme(db, theme_id, before)
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        return write(update_theme, self.theme_id, self.new if forward else self.old)
 
-    def redone(self) -> None:
-        self._ctx.status(f"Saved the theme '{self.after.name}'.")
-        self._on_done(self.theme_id)
-
-    def undone(self) -> None:
-        self._ctx.status(f"Put back the theme '{self.before.name}' as it was.")
-        self._on_done(self.theme_id)
+    def saved(self, forward: bool, result: Any) -> None:
+        if forward:
+            self.ctx.status(f"Saved the theme '{self.new.name}'.")
+        else:
+            self.ctx.status(f"Put back the theme '{self.old.name}' as it was.")
+        self._reload(self.theme_id)
 
 
 class MoveThemeCommand(_ThemeCommand):
-    """Redo moves the theme (with its sub-themes); undo moves it back where it was."""
+    """Redo moves the theme (with its sub-themes); undo moves it back where the redo's
+    result says it was."""
 
     def __init__(
         self,
         ctx: StudyContext,
+        panel: ThemeTree,
         theme_id: uuid.UUID,
         name: str,
         parent_id: uuid.UUID | None,
         position: int,
-        on_done: OnTheme,
-        on_failed: Callable[[], object],
     ) -> None:
-        super().__init__(ctx, "move theme", on_failed)
+        super().__init__(ctx, "move theme", panel)
         self.theme_id = theme_id
         self.name = name
         self.parent_id = parent_id
         self.position = position
-        self._from: tuple[uuid.UUID | None, int] | None = None
-        self._on_done = on_done
 
-    def redo_op(self) -> Op:
-        theme_id, parent_id, position = self.theme_id, self.parent_id, self.position
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        if forward:
+            return write(move_theme, self.theme_id, self.parent_id, self.position)
+        return after(self._earlier(), move_back)
 
-        def op(db: Session) -> Changes:
-            moved = move_theme(db, theme_id, parent_id, position)
-            self._from = (moved.from_parent_id, moved.from_position)
-            return moved
-
-        return op
-
-    def undo_op(self) -> Op:
-        def op(db: Session) -> Changes:
-            if self._from is None:
-                return Changes()
-            return move_theme(db, self.theme_id, *self._from)
-
-        return op
-
-    def redone(self) -> None:
-        self._ctx.status(f"Moved the theme '{self.name}'.")
-        self._on_done(self.theme_id)
-
-    def undone(self) -> None:
-        self._ctx.status(f"Moved the theme '{self.name}' back.")
-        self._on_done(self.theme_id)
+    def saved(self, forward: bool, result: Any) -> None:
+        back = "" if forward else " back"
+        self.ctx.status(f"Moved the theme '{self.name}'{back}.")
+        self._reload(self.theme_id)
 
 
 class MergeThemesCommand(_ThemeCommand):
@@ -197,123 +170,75 @@ class MergeThemesCommand(_ThemeCommand):
     def __init__(
         self,
         ctx: StudyContext,
+        panel: ThemeTree,
         source_id: uuid.UUID,
         target_id: uuid.UUID,
         names: tuple[str, str],
-        on_done: OnTheme,
-        on_failed: Callable[[], object],
     ) -> None:
-        super().__init__(ctx, "merge themes", on_failed)
+        super().__init__(ctx, "merge themes", panel)
         self.source_id = source_id
         self.target_id = target_id
         self.names = names
-        self.record: MergeRecord | None = None
-        self._on_done = on_done
 
-    def redo_op(self) -> Op:
-        source_id, target_id = self.source_id, self.target_id
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        if forward:
+            return write(merge_themes, self.source_id, self.target_id)
+        return after(self._earlier(), undo_merge)
 
-        def op(db: Session) -> Changes:
-            merged = merge_themes(db, source_id, target_id)
-            self.record = merged.record
-            return merged
-
-        return op
-
-    def undo_op(self) -> Op:
-        def op(db: Session) -> Changes:
-            return unmerge(db, self.record) if self.record else Changes()
-
-        return op
-
-    def redone(self) -> None:
+    def saved(self, forward: bool, result: Any) -> None:
         source, target = self.names
-        moved = self.record.codings if self.record else 0
-        self._ctx.status(
+        if not forward:
+            self.ctx.status(f"Took the merge back: '{source}' is there again.")
+            self._reload(self.source_id)
+            return
+        moved = result.record.codings if isinstance(result, Merged) else 0
+        self.ctx.status(
             f"Merged '{source}' into '{target}': {moved} coding{'' if moved == 1 else 's'} moved."
         )
-        self._on_done(self.target_id)
-
-    def undone(self) -> None:
-        self._ctx.status(f"Took the merge back: '{self.names[0]}' is there again.")
-        self._on_done(self.source_id)
+        self._reload(self.target_id)
 
 
 class DeleteThemeCommand(_ThemeCommand):
-    """Redo deletes an empty theme; undo puts it back with the same id, ref and place."""
+    """Redo deletes an empty theme; undo puts it back with the same id, ref and place, from
+    the snapshot the delete returned."""
 
-    def __init__(
-        self,
-        ctx: StudyContext,
-        theme_id: uuid.UUID,
-        name: str,
-        on_done: OnTheme,
-        on_failed: Callable[[], object],
-    ) -> None:
-        super().__init__(ctx, "delete theme", on_failed)
+    def __init__(self, ctx: StudyContext, panel: ThemeTree, theme_id: uuid.UUID, name: str) -> None:
+        super().__init__(ctx, "delete theme", panel)
         self.theme_id = theme_id
         self.name = name
-        self.snapshot: ThemeSnapshot | None = None
-        self._on_done = on_done
 
-    def redo_op(self) -> Op:
-        theme_id = self.theme_id
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        if forward:
+            return write(delete_theme, self.theme_id)
+        return after(self._earlier(), undo_delete_theme)
 
-        def op(db: Session) -> Changes:
-            deleted = delete_theme(db, theme_id)
-            self.snapshot = deleted.snapshot
-            return deleted
-
-        return op
-
-    def undo_op(self) -> Op:
-        def op(db: Session) -> Changes:
-            return restore_theme(db, self.snapshot) if self.snapshot else Changes()
-
-        return op
-
-    def redone(self) -> None:
-        self._ctx.status(f"Deleted the theme '{self.name}'.")
-
-    def undone(self) -> None:
-        self._ctx.status(f"Put the theme '{self.name}' back.")
-        self._on_done(self.theme_id)
+    def saved(self, forward: bool, result: Any) -> None:
+        if forward:
+            self.ctx.status(f"Deleted the theme '{self.name}'.")
+            self._reload()
+        else:
+            self.ctx.status(f"Put the theme '{self.name}' back.")
+            self._reload(self.theme_id)
 
 
 class ImportCodebookCommand(_ThemeCommand):
-    """Redo reads the file (once) and merges it into the tree; undo takes the import back."""
+    """Redo merges the file into the tree (after the first time, the very bytes the first
+    import read); undo takes the import back with what it returned."""
 
-    def __init__(self, ctx: StudyContext, path: Path, on_failed: Callable[[], object]) -> None:
-        super().__init__(ctx, "import codebook", on_failed)
+    def __init__(self, ctx: StudyContext, panel: ThemeTree, path: Path) -> None:
+        super().__init__(ctx, "import codebook", panel)
         self.path = path
         self._data: bytes | None = None
-        self.result: CodebookImported | None = None
-        self._record: ImportRecord | None = None
 
-    def redo_op(self) -> Op:
-        path = self.path
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        if forward:
+            return write(import_codebook_file, self.path, self._data)
+        return after(self._earlier(), undo_codebook_import)
 
-        def op(db: Session) -> Changes:
-            if self._data is None:
-                self._data = path.read_bytes()
-            if path.suffix.lower() == ".csv":
-                result = import_csv(db, decode_csv(self._data), path.name)
-            else:
-                result = import_qdc(db, self._data, path.name)
-            self.result, self._record = result, result.record
-            return result
-
-        return op
-
-    def undo_op(self) -> Op:
-        def op(db: Session) -> Changes:
-            return undo_import(db, self._record) if self._record else Changes()
-
-        return op
-
-    def redone(self) -> None:
-        summary = self.result.summary() if self.result else ""
-        self._ctx.status(f"Imported the codebook {self.path.name}: {summary}.")
-
-    def undone(self) -> None:
-        self._ctx.status(f"Took back the import of {self.path.name}.")
+    def saved(self, forward: bool, result: Any) -> None:
+        if not forward:
+            self.ctx.status(f"Took back the import of {self.path.name}.")
+        elif isinstance(result, CodebookImported):
+            self._data = result.data
+            self.ctx.status(f"Imported the codebook {self.path.name}: {result.summary()}.")
+        self._reload()

@@ -1,7 +1,10 @@
 """The theme dialogs: a theme's name, description and colour; and where to merge a theme.
 
-Both check as the researcher types and say in plain words what will happen; neither
-touches the study (the panel pushes the undo command when one is accepted).
+Both warn as the researcher types, from the tree they were shown, and say in plain words
+what will happen; neither touches the study. The study is the one judge of a name: on OK
+the theme dialog asks its opener to check (the panel runs services.themes.check_theme) and
+closes only when the check passes, or shows the reason under the name and stays open. The
+panel then pushes the undo command, whose save checks once more.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -27,7 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from plrdesk.services.themes import PALETTE, InvalidTheme, ThemeDetails, ThemeRow, check_name
+from plrdesk.services.themes import (
+    PALETTE,
+    BlankName,
+    InvalidTheme,
+    ThemeDetails,
+    ThemeNameTaken,
+    ThemeRow,
+    check_name,
+)
 from plrdesk.ui.analysis.theme_model import plural, swatch
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -35,6 +46,11 @@ IdRole = Qt.ItemDataRole.UserRole + 1
 
 class ThemeDialog(QDialog):
     """Name, description and colour of a new theme or of one being edited."""
+
+    sig_check_requested = Signal(object)
+    """OK was pressed with these ThemeDetails (changed from what the dialog opened with):
+    the opener asks the study, then calls `confirmed` (the dialog closes, accepted) or
+    `refused` (it stays open, saying why)."""
 
     def __init__(
         self,
@@ -49,6 +65,8 @@ class ThemeDialog(QDialog):
         self.setMinimumWidth(460)
         self._taken = {name.casefold() for name in sibling_names}
         self._where = where
+        self._initial = details
+        self._asking = False
         self._colour = details.colour or PALETTE[0]
         self.colour_dialog: QColorDialog | None = None
 
@@ -112,6 +130,40 @@ class ThemeDialog(QDialog):
             self._colour,
         )
 
+    def accept(self) -> None:
+        """OK: nothing changed closes at once; anything else is checked by the study first."""
+        if self._asking or not self.ok.isEnabled():
+            return
+        details = self.details()
+        if details == self._initial:
+            super().accept()
+            return
+        self._hold(True)  # what is checked is what will be saved
+        self.sig_check_requested.emit(details)
+
+    def _hold(self, asking: bool) -> None:
+        self._asking = asking
+        self.name.setReadOnly(asking)
+        self.description.setReadOnly(asking)
+        self.colour_button.setEnabled(not asking)
+        if asking:
+            self.ok.setEnabled(False)
+
+    def confirmed(self, _details: ThemeDetails) -> None:
+        """The study would take these details: close, accepted."""
+        self._hold(False)
+        super().accept()
+
+    def refused(self, exc: Exception) -> None:
+        """The study would not: say why under the name, and let the researcher change it."""
+        self._hold(False)
+        if isinstance(exc, ThemeNameTaken):
+            self._taken.add(exc.name.casefold())  # the tree shown was out of date
+        self._check()
+        if not self.message.text():
+            self.message.setText(str(exc))
+            self.message.setVisible(True)
+
     def set_colour(self, colour: QColor) -> None:
         if colour.isValid():
             self._colour = colour.name()  # "#rrggbb"
@@ -138,9 +190,11 @@ class ThemeDialog(QDialog):
     def _check(self) -> None:
         problem = ""
         try:
-            name = check_name(self.name.text())
+            name = check_name(self.name.text())  # the service's own rule, run here early
+        except BlankName:
+            problem = "Enter a name."
         except InvalidTheme as exc:
-            problem = "Enter a name." if not self.name.text().strip() else str(exc)
+            problem = str(exc)
         else:
             if name.casefold() in self._taken:
                 problem = f"There is already a theme called '{name}' {self._where}."

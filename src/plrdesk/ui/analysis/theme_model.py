@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from plrdesk.services.themes import ThemeRow
+from plrdesk.services.themes import ThemeDetails, ThemeRow
 from plrdesk.ui.table_models import Index
 
 THEME_MIME = "application/x-plrdesk-theme-id"
@@ -111,6 +111,18 @@ class ThemeTreeModel(QAbstractItemModel):
                 self._numbers[row.id] = number
                 self._ids[number] = row.id
         self.endResetModel()
+
+    def show_details(self, theme_id: uuid.UUID, details: ThemeDetails) -> None:
+        """Show a theme with these name, description and colour before the study has them
+        (an edit is on screen at once; the reload after its save brings the stored row)."""
+        row = self._rows.get(theme_id)
+        if row is None or row.details == details:
+            return
+        self._rows[theme_id] = replace(
+            row, name=details.name, description=details.description, colour=details.colour
+        )
+        index = self.index_of(theme_id)
+        self.dataChanged.emit(index, index)
 
     def rows(self) -> list[ThemeRow]:
         """Every row in reading order."""

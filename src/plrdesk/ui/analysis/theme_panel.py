@@ -1,8 +1,10 @@
-"""The theme tree of the Analysis tab: make, name, describe, colour, nest, move, merge and
+"""The theme panel of the Analysis tab: make, name, describe, colour, nest, move, merge and
 delete themes, and exchange the codebook with other tools.
 
-Every change is an undo command on the study's stack (theme_commands) run by the runner;
-the tree reloads when an operation changes themes or codings. Keys, with the tree focused:
+Every change is an undo command on the study's stack (theme_commands). The panel holds no
+theme rules of its own: names, deletes and moves are judged by services.themes, which the
+panel asks before it offers a step (the dialogs, Delete) or whose save refuses the step
+(an in-place rename, a drop), which is then taken back. Keys, with the tree focused:
 arrows move and open, F2 renames in place, Enter opens name, description and colour,
 Insert adds a sub-theme, Delete deletes an empty theme; anywhere in the panel,
 Ctrl+Shift+T adds a theme and Ctrl+Shift+M merges the chosen one into another. Dragging a
@@ -16,26 +18,21 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QGridLayout,
     QLabel,
     QMenu,
     QPushButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from plrdesk.services.changes import Changes
-from plrdesk.services.codebook import export_csv, export_qdc
-from plrdesk.services.themes import PALETTE, ThemeDetails, ThemeRow, list_themes
-from plrdesk.storage.files import write_atomically
+from plrdesk.services.codebook import export_codebook_file
+from plrdesk.services.themes import PALETTE, ThemeDetails, ThemeRow, check_deletable, check_theme
 from plrdesk.ui.analysis.theme_commands import (
     DeleteThemeCommand,
     EditThemeCommand,
@@ -45,67 +42,26 @@ from plrdesk.ui.analysis.theme_commands import (
     NewThemeCommand,
 )
 from plrdesk.ui.analysis.theme_dialog import MergeDialog, ThemeDialog
-from plrdesk.ui.analysis.theme_model import SWATCH, THEME_MIME, ThemeRole, ThemeTreeModel, plural
+from plrdesk.ui.analysis.theme_model import THEME_MIME, plural
+from plrdesk.ui.analysis.theme_tree import ThemeTree
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read
 
 __all__ = ["THEME_MIME", "ThemePanel"]
 
-# Tables whose changes alter the tree or its counts (a deleted note takes its codings).
-WATCHED = frozenset({"theme", "coding"})
 CODEBOOK_FILTERS = "REFI-QDA codebook (*.qdc);;CSV spreadsheet (*.csv)"
 
 
-class ThemePanel(QWidget):
-    sig_theme_selected = Signal(uuid.UUID)
-    """The researcher chose this theme in the tree."""
-    sig_themes_loaded = Signal()
-    """The tree now shows freshly loaded themes (no arguments)."""
-
+class ThemePanel(ThemeTree):
     def __init__(self, ctx: StudyContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._loads = 0  # loads submitted and not yet shown
-        self._pending_select: uuid.UUID | None = None
-        self._collapsed: set[uuid.UUID] = set()  # what the researcher closed
-        self._restoring = False
-        self._focus_pending = False
-        self._announced: uuid.UUID | None = None
+        super().__init__(ctx, parent)
         self.dialog: QDialog | None = None
-
-        self.model = ThemeTreeModel(self)
         self.model.sig_rename_requested.connect(self._renamed_in_place)
         self.model.sig_move_requested.connect(self._dropped)
-
-        self.tree = QTreeView()
-        self.tree.setObjectName("themeTree")
-        self.tree.setAccessibleName("Themes")
-        self.tree.setAccessibleDescription(
-            "The theme tree. F2 renames, Enter edits, Insert adds a sub-theme, Delete deletes"
-            " an empty theme; drag a theme onto another to nest it."
-        )
-        self.tree.setModel(self.model)
-        # After the view's own reset handler, which forgets what was expanded.
-        self.model.modelReset.connect(self._restore_expansion)
-        self.tree.setHeaderHidden(True)
-        self.tree.setWordWrap(True)  # long names wrap rather than lose their ends
-        self.tree.setIconSize(QSize(SWATCH, SWATCH))
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(
-            QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-        )
-        self.tree.setDragEnabled(True)
-        self.tree.setAcceptDrops(True)
-        self.tree.setDropIndicatorShown(True)
-        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.tree.setExpandsOnDoubleClick(False)
         self.tree.activated.connect(lambda _index: self.edit())
-        self.tree.expanded.connect(self._expanded)
-        self.tree.collapsed.connect(self._collapsed_at)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
-        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+
         heading = QLabel("&Themes")
         heading.setBuddy(self.tree)
         font = heading.font()
@@ -176,7 +132,6 @@ class ThemePanel(QWidget):
         layout.addWidget(self.hint)
         self.setFocusProxy(self.tree)
 
-        ctx.runner.sig_changes.connect(self._changed)
         self._update_actions()
         self.refresh()
 
@@ -210,53 +165,14 @@ class ThemePanel(QWidget):
         button.setEnabled(action.isEnabled())
         return button
 
-    # -- loading -------------------------------------------------------------------------------
+    # -- what the tree tells ------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        self._loads += 1
-        self._ctx.runner.submit(list_themes, self._loaded)
-
-    def _changed(self, changes: Changes) -> None:
-        touched = {*changes.added, *changes.updated, *changes.removed}
-        if touched & WATCHED or "entry" in {*changes.added, *changes.removed}:
-            self.refresh()
-
-    def _loaded(self, rows: list[ThemeRow]) -> None:
-        self._loads -= 1
-        keep = self._pending_select or self.current_id()
-        focus = self.tree.hasFocus() or self._focus_pending
-        if self._loads == 0:
-            self._pending_select = None
-            self._focus_pending = False
-        self.model.set_rows(rows)
-        if keep is not None and self.model.row_of(keep) is not None:
-            self._select(keep, focus=focus)
+    def _shown(self) -> None:
         self._update_hint()
         self._update_actions()
-        self.sig_themes_loaded.emit()
 
-    def _restore_expansion(self) -> None:
-        """Everything open but what the researcher closed (expandAll announces each item
-        it opens, which must not count as the researcher opening it)."""
-        self._restoring = True
-        try:
-            self.tree.expandAll()
-            for theme_id in list(self._collapsed):
-                index = self.model.index_of(theme_id)
-                if index.isValid():
-                    self.tree.collapse(index)
-        finally:
-            self._restoring = False
-
-    def _expanded(self, index: QModelIndex) -> None:
-        theme = self.model.theme_at(index)
-        if theme is not None and not self._restoring:
-            self._collapsed.discard(theme.id)
-
-    def _collapsed_at(self, index: QModelIndex) -> None:
-        theme = self.model.theme_at(index)
-        if theme is not None and not self._restoring:
-            self._collapsed.add(theme.id)
+    def _chosen(self) -> None:
+        self._update_actions()
 
     def _update_hint(self) -> None:
         rows = self.model.rows()
@@ -270,44 +186,6 @@ class ThemePanel(QWidget):
             f"{plural(len(rows), 'theme')}, {plural(codings, 'coding')}. Drag a theme onto"
             " another to nest it, or onto a note to code it."
         )
-
-    # -- selection -----------------------------------------------------------------------------
-
-    def current(self) -> ThemeRow | None:
-        row = self.tree.currentIndex().data(ThemeRole)
-        return row if isinstance(row, ThemeRow) else None
-
-    def current_id(self) -> uuid.UUID | None:
-        row = self.current()
-        return row.id if row else None
-
-    def select(self, theme_id: uuid.UUID) -> None:
-        """Make this theme the current one (after the reload on its way, if one is)."""
-        if self._loads:
-            self._pending_select = theme_id
-            self._focus_pending = True
-        if self.model.row_of(theme_id) is not None:
-            self._select(theme_id, focus=True)
-
-    def _select(self, theme_id: uuid.UUID, *, focus: bool) -> None:
-        index = self.model.index_of(theme_id)
-        parent = index.parent()
-        while parent.isValid():  # show it even inside a collapsed theme
-            self.tree.expand(parent)
-            parent = parent.parent()
-        self.tree.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
-        self.tree.scrollTo(index)
-        if focus:
-            self.tree.setFocus()
-
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        theme = self.model.theme_at(current)
-        if theme is not None and theme.id != self._announced:
-            self._announced = theme.id
-            self.sig_theme_selected.emit(theme.id)
-        self._update_actions()
 
     def _update_actions(self) -> None:
         theme = self.current()
@@ -331,8 +209,6 @@ class ThemePanel(QWidget):
         menu.addAction(self.delete_action)
         menu.popup(self.tree.viewport().mapToGlobal(point))
 
-    # -- commands ------------------------------------------------------------------------------
-
     def _show_dialog(self, dialog: QDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._dialog_closed)
@@ -345,7 +221,21 @@ class ThemePanel(QWidget):
     def _names_under(
         self, parent_id: uuid.UUID | None, besides: uuid.UUID | None = None
     ) -> list[str]:
+        """The names the dialog warns about early: those the tree shows (maybe out of date;
+        the study judges)."""
         return [r.name for r in self.model.children_of(parent_id) if r.id != besides]
+
+    def _ask_study(
+        self, dialog: ThemeDialog, parent_id: uuid.UUID | None, besides: uuid.UUID | None
+    ) -> None:
+        """On OK, the dialog's details go to the study's own check before it closes."""
+
+        def check(details: ThemeDetails) -> None:
+            self._ctx.runner.run(
+                read(check_theme, details, parent_id, besides), dialog.confirmed, dialog.refused
+            )
+
+        dialog.sig_check_requested.connect(check)
 
     def _where(self, parent_id: uuid.UUID | None) -> str:
         parent = self.model.row_of(parent_id) if parent_id else None
@@ -370,9 +260,10 @@ class ThemePanel(QWidget):
             self,
         )
         dialog.ok.setText("Add")
+        self._ask_study(dialog, parent_id, None)
         dialog.accepted.connect(
             lambda: self._ctx.undo.push(
-                NewThemeCommand(self._ctx, dialog.details(), parent_id, self.select, self.refresh)
+                NewThemeCommand(self._ctx, self, dialog.details(), parent_id)
             )
         )
         self._show_dialog(dialog)
@@ -387,18 +278,9 @@ class ThemePanel(QWidget):
             self.tree.edit(index)
 
     def _renamed_in_place(self, before: ThemeRow, name: str) -> None:
-        if name.casefold() in {
-            n.casefold() for n in self._names_under(before.parent_id, before.id)
-        }:
-            self._ctx.status(
-                f"There is already a theme called '{name}' {self._where(before.parent_id)}."
-            )
-            self.refresh()
-            return
+        # Shown at once; the save judges the name, and a refusal takes it back off.
         after = replace(before.details, name=name)
-        self._ctx.undo.push(
-            EditThemeCommand(self._ctx, before.id, before.details, after, self.select, self.refresh)
-        )
+        self._ctx.undo.push(EditThemeCommand(self._ctx, self, before.id, before.details, after))
 
     def edit(self) -> None:
         theme = self.current()
@@ -420,12 +302,9 @@ class ThemePanel(QWidget):
                 return
             if after.colour == theme.shown_colour and theme.colour is None:
                 after = replace(after, colour=None)  # still the palette's: keep it that way
-            self._ctx.undo.push(
-                EditThemeCommand(
-                    self._ctx, theme.id, theme.details, after, self.select, self.refresh
-                )
-            )
+            self._ctx.undo.push(EditThemeCommand(self._ctx, self, theme.id, theme.details, after))
 
+        self._ask_study(dialog, theme.parent_id, theme.id)
         dialog.accepted.connect(save)
         self._show_dialog(dialog)
 
@@ -442,12 +321,7 @@ class ThemePanel(QWidget):
                 return
             self._ctx.undo.push(
                 MergeThemesCommand(
-                    self._ctx,
-                    source.id,
-                    target.id,
-                    (source.name, target.name),
-                    self.select,
-                    self.refresh,
+                    self._ctx, self, source.id, target.id, (source.name, target.name)
                 )
             )
 
@@ -455,38 +329,26 @@ class ThemePanel(QWidget):
         self._show_dialog(dialog)
 
     def delete(self) -> None:
+        """Delete the chosen theme, if the study says nothing would be lost."""
         theme = self.current()
-        if theme is None:
-            return
-        if theme.sub_themes:
-            self._ctx.status(f"'{theme.name}' has sub-themes: move or merge them first.")
-            return
-        if theme.codings:
-            self._ctx.status(
-                f"'{theme.name}' has {plural(theme.codings, 'coding')}: merge it into another"
-                " theme instead (Ctrl+Shift+M), so no coding is lost."
-            )
-            return
-        self._ctx.undo.push(
-            DeleteThemeCommand(self._ctx, theme.id, theme.name, self.select, self.refresh)
-        )
+        if theme is not None:
+            self._ctx.runner.run(read(check_deletable, theme.id), self._deletable, self._refused)
+
+    def _deletable(self, theme_id: uuid.UUID) -> None:
+        theme = self.model.row_of(theme_id)
+        if theme is not None:
+            self._ctx.undo.push(DeleteThemeCommand(self._ctx, self, theme.id, theme.name))
+
+    def _refused(self, exc: Exception) -> None:
+        self._ctx.status(str(exc))
 
     def _dropped(self, theme_id: uuid.UUID, parent_id: uuid.UUID | None, position: int) -> None:
+        # The save judges the move (a loop, a namesake there); a refusal takes it back off.
         theme = self.model.row_of(theme_id)
-        if theme is None:
-            return
-        if parent_id != theme.parent_id and theme.name.casefold() in {
-            n.casefold() for n in self._names_under(parent_id)
-        }:
-            self._ctx.status(
-                f"There is already a theme called '{theme.name}' {self._where(parent_id)}."
+        if theme is not None:
+            self._ctx.undo.push(
+                MoveThemeCommand(self._ctx, self, theme_id, theme.name, parent_id, position)
             )
-            return
-        self._ctx.undo.push(
-            MoveThemeCommand(
-                self._ctx, theme_id, theme.name, parent_id, position, self.select, self.refresh
-            )
-        )
 
     # -- the codebook --------------------------------------------------------------------------
 
@@ -503,7 +365,7 @@ class ThemePanel(QWidget):
     def import_file(self, path: Path) -> None:
         """Merge the themes of a .qdc or .csv file into the tree (one undo step)."""
         self._ctx.status(f"Importing the codebook {path.name}…")
-        self._ctx.undo.push(ImportCodebookCommand(self._ctx, path, self.refresh))
+        self._ctx.undo.push(ImportCodebookCommand(self._ctx, self, path))
 
     def export_codebook(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
@@ -520,13 +382,6 @@ class ThemePanel(QWidget):
 
     def export_file(self, path: Path) -> None:
         """Write the codebook to `path`: CSV for a .csv name, else REFI-QDA QDC."""
-        as_csv = path.suffix.lower() == ".csv"
-
-        def op(db: Session) -> int:
-            # CSV with a byte-order mark, so Excel reads accented names as they are.
-            data = export_csv(db).encode("utf-8-sig") if as_csv else export_qdc(db)
-            write_atomically(path, data, private=False)  # a codebook names themes, not people
-            return len(list_themes(db))
 
         def done(count: int) -> None:
             self._ctx.status(f"Exported {plural(count, 'theme')} to {path.name}.")
@@ -534,4 +389,4 @@ class ThemePanel(QWidget):
         def failed(exc: Exception) -> None:
             self._ctx.status(f"Could not export the codebook: {exc}")
 
-        self._ctx.runner.submit(op, done, failed)
+        self._ctx.runner.run(read(export_codebook_file, path), done, failed)

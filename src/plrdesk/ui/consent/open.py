@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QWidget
 from plrdesk.services.consents import RecorderSetup, recorder_setup
 from plrdesk.ui.consent.recorder import ConsentRecorder
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read
 
 
 def open_consent_recorder(ctx: StudyContext, participant_ref: str, parent: QWidget) -> None:
     """Load what the recorder shows on the database worker, then open it beside `parent`."""
-    forms = ctx.forms
 
     def show(setup: RecorderSetup) -> None:
         if not shiboken6.isValid(parent):
@@ -26,4 +26,4 @@ def open_consent_recorder(ctx: StudyContext, participant_ref: str, parent: QWidg
     def failed(exc: Exception) -> None:
         ctx.status(f"Could not open the consent recorder: {exc}")
 
-    ctx.runner.submit(lambda db: recorder_setup(db, forms, participant_ref), show, failed)
+    ctx.runner.run(read(recorder_setup, ctx.forms, participant_ref), show, failed)

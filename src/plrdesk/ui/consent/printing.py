@@ -31,6 +31,7 @@ from plrdesk.services.study_forms import catalog_for
 from plrdesk.storage.files import write_atomically
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.long_work import run_with_progress
+from plrdesk.ui.operations import read
 
 MAX_PRINT_DPI = 300
 """Pages are rasterised at the printer's resolution up to this: 300 dpi prints text
@@ -62,8 +63,15 @@ class PdfRequest:
 # -- making the PDF (on the database worker; no Qt) ---------------------------------------
 
 
-def pdf_bytes(db: Session, shipped: FormCatalog, request: PdfRequest) -> bytes:
-    """The PDF for `request`, built in memory (a participant's copy never touches disk)."""
+def pdf_bytes(
+    db: Session, shipped: FormCatalog, request: PdfRequest, *, progress: Progress | None = None
+) -> bytes:
+    """The PDF for `request`, built in memory (a participant's copy never touches disk).
+
+    It stays here rather than in services: it renders with plrdesk.printing, a layer above
+    services."""
+    if progress is not None:
+        progress.step(0, 1)
     loaded: LoadedForm | None = catalog_for(db, shipped).loaded(request.form_id, request.version)
     if loaded is None:
         version = f" version {request.version}" if request.version else ""
@@ -75,19 +83,9 @@ def pdf_bytes(db: Session, shipped: FormCatalog, request: PdfRequest) -> bytes:
         participant_ref=request.participant_ref,
         shipped=shipped,
     )
-    return data
-
-
-def pdf_op(shipped: FormCatalog, request: PdfRequest) -> Callable[[Session, Progress], bytes]:
-    """A runner operation making the PDF (for run_with_progress)."""
-
-    def op(db: Session, progress: Progress) -> bytes:
-        progress.step(0, 1)
-        data = pdf_bytes(db, shipped, request)
+    if progress is not None:
         progress.step(1, 1)
-        return data
-
-    return op
+    return data
 
 
 def paint_pdf(printer: QPrinter, data: bytes) -> int:
@@ -199,7 +197,7 @@ def make_pdf(
     run_with_progress(
         parent,
         ctx.runner,
-        pdf_op(ctx.forms, request),
+        read(pdf_bytes, ctx.forms, request),
         "Preparing the form",
         on_done=on_ready,
         on_error=on_error or _default_error(parent),

@@ -8,17 +8,17 @@ method:
 - verbal: the script on screen; each confirmation is ticked as the person says yes, and
   the time of each tick is kept;
 - electronic: the form on screen and a pad for each signer.
-Saving runs `record_consent` on the database worker. A consent is a record, so saving is
-not undoable; withdrawing the consent is the way back. Typing in the dialog has each
-text box's own undo.
+Saving runs `record_consent` (given a `ConsentRequest`) on the database worker. A consent
+is a record, so saving is not undoable; withdrawing the consent is the way back. Typing in
+the dialog has each text box's own undo.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -46,22 +46,24 @@ from PySide6.QtWidgets import (
 from plrdesk.domain.dates import long_date
 from plrdesk.domain.kinds import ConsentMethod
 from plrdesk.forms.schema import FormKind, ItemType
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.consents import (
     MAX_SCAN_BYTES,
     SCAN_TYPES,
+    ConsentRequest,
     ConsentRow,
     FormChoice,
     InvalidConsent,
     RecorderSetup,
     consents_of,
     describe,
-    record_consent,
+    record_requested_consent,
 )
 from plrdesk.ui.consent.form_widget import PROBLEM_STYLE, QUIET_STYLE, FormWidget
 from plrdesk.ui.consent.printing import PdfRequest, print_pdf, save_pdf
 from plrdesk.ui.consent.signature_pad import SignaturePad
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read, write
 
 SAVE_TOOLTIP = (
     "Saving records the consent. It cannot be undone: a consent is a record. "
@@ -444,8 +446,8 @@ class ConsentRecorder(QDialog):
         if self.recorded is None:
             self.error.hide()
 
-    def request(self) -> dict[str, Any] | None:
-        """The arguments for record_consent, or None (with the problem shown) when the form
+    def request(self) -> ConsentRequest | None:
+        """What record_consent is to save, or None (with the problem shown) when the form
         on screen is not ready to save."""
         choice, widget = self.choice(), self.form_widget
         if choice is None or widget is None:
@@ -461,45 +463,53 @@ class ConsentRecorder(QDialog):
         if choice.for_child and child is None:
             self._fail("Choose the child this consent is given for.")
             return None
-        arguments: dict[str, Any] = {
-            "participant_ref": self.setup.participant.ref,
-            "form_id": choice.form_id,
-            "form_version": choice.version,
-            "method": method.value,
-            "given_on": self.date_edit.date().toPython(),
-            "answers": widget.answers(),
-            "on_behalf_of_ref": child,
-        }
+        answers = widget.answers()
+        given = self.date_edit.date()
+        request = ConsentRequest(
+            participant_ref=self.setup.participant.ref,
+            form_id=choice.form_id,
+            form_version=choice.version,
+            method=method,
+            given_on=dt.date(given.year(), given.month(), given.day()),
+            answers=answers,
+            on_behalf_of_ref=child,
+        )
         if method == ConsentMethod.WRITTEN and self.scan is not None:
-            arguments["scan_image"], arguments["scan_media_type"], _ = self.scan
+            image, media_type, _name = self.scan
+            request = replace(request, scan_image=image, scan_media_type=media_type)
         if method == ConsentMethod.VERBAL:
-            answers = arguments["answers"]
-            arguments["confirmations"] = {
-                key: when for key, when in self.confirmations.items() if answers.get(key) is True
-            }
-            arguments["recorded_by"] = self.recorded_by.text().strip() or None
+            request = replace(
+                request,
+                confirmations={
+                    key: when
+                    for key, when in self.confirmations.items()
+                    if answers.get(key) is True
+                },
+                recorded_by=self.recorded_by.text().strip() or None,
+            )
         if method == ConsentMethod.ELECTRONIC:
             first = self.pads[0].png_bytes()
             if first is None:
                 self._fail(f"{self.pads[0].title.text()} is needed: sign on the pad.")
                 self.pads[0].canvas.setFocus()
                 return None
-            arguments["signature_png"] = first
-            if len(self.pads) > 1:
-                arguments["second_signature_png"] = self.pads[1].png_bytes()
-        return arguments
+            second = self.pads[1].png_bytes() if len(self.pads) > 1 else None
+            request = replace(request, signature_png=first, second_signature_png=second)
+        return request
 
     def save(self) -> None:
         if self.recorded is not None:
             return
-        arguments = self.request()
-        if arguments is None:
+        request = self.request()
+        if request is None:
             return
         self._clear_error()
         self.save_button.setEnabled(False)
-        forms = self.ctx.forms
-        self.ctx.runner.submit(
-            lambda db: record_consent(db, forms, **arguments), self._saved, self._save_failed
+        self.ctx.runner.run(
+            write(record_requested_consent, self.ctx.forms, request),
+            self._saved,
+            self._save_failed,
+            initiator=self,
         )
 
     def _save_failed(self, exc: Exception) -> None:
@@ -513,7 +523,7 @@ class ConsentRecorder(QDialog):
 
     def _saved(self, changes: Changes) -> None:
         ref = self.setup.participant.ref
-        self.recorded = changes.added["consent"][0]
+        self.recorded = changes.added_ids(Table.CONSENT)[0]
         self.ctx.status(f"Consent recorded for {ref}")
         for widget in (self.form_combo, self.child_combo, self.extras, self.body, self.date_edit):
             widget.setEnabled(False)
@@ -531,8 +541,9 @@ class ConsentRecorder(QDialog):
     # -- consents so far, and printing -----------------------------------------------------
 
     def refresh_consents(self) -> None:
-        ref = self.setup.participant.ref
-        self.ctx.runner.submit(lambda db: consents_of(db, ref), self.show_consents)
+        self.ctx.runner.run(
+            read(consents_of, self.setup.participant.ref), self.show_consents, initiator=self
+        )
 
     def show_consents(self, rows: list[ConsentRow]) -> None:
         self.consent_list.clear()

@@ -4,10 +4,11 @@ The dialog lists what the anonymiser would redact in everything the export sends
 (services.export_review), the rows it was not sure of first and highlighted. The
 researcher ticks Redact or unticks to Keep (Space on a row, or the buttons for the
 selected rows), adds a name the anonymiser missed (it joins the register), reads the
-descriptor warnings, chooses a format and a file, and presses Export: the review is saved
-in the study first (so the next export starts from it), then the export runs with a
-progress bar that can be cancelled (nothing is written then), and the redaction report is
-shown. All database work runs on the runner's worker.
+descriptor warnings, chooses a format, whether to hide small groups (`--suppress-below`)
+and a file, and presses Export: the review is saved in the study first (so the next export
+starts from it), then the command line's export runs (export_run) with a progress bar that
+can be cancelled (nothing is written then), and the redaction report is shown. All
+database work runs on the runner's worker.
 
     dialog = ReviewDialog(ctx, parent)
     dialog.open()
@@ -16,21 +17,18 @@ shown. All database work runs on the runner's worker.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QProgressDialog,
@@ -41,18 +39,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from plrdesk.export.formats import FORMATS
 from plrdesk.services.export_review import (
     ADD_KINDS,
     ReviewSaved,
     ReviewSet,
     apply_review,
 )
-from plrdesk.services.progress import Progress
+from plrdesk.storage.errors import StudyFileError
+from plrdesk.storage.files import refuse_study_target
 from plrdesk.ui.context import StudyContext
-from plrdesk.ui.export.export_action import ExportResult, load_review, run_export
+from plrdesk.ui.export.export_run import ExportResult, ExportRun, load_review
 from plrdesk.ui.export.review_model import (
     CONTEXT,
     COUNT,
@@ -62,18 +59,8 @@ from plrdesk.ui.export.review_model import (
     TEXT,
     ReviewModel,
 )
-from plrdesk.ui.export.review_parts import AddNameDialog, detail_html
-from plrdesk.ui.long_work import run_with_progress
-
-RUNNING, CANCELLING = "running", "cancelling"  # an export's state while it runs
-FORMAT_NAMES = {
-    "json": "JSON (summary-json-v1)",
-    "md": "Markdown",
-    "pdf": "PDF",
-    "docx": "Word (DOCX)",
-    "csv": "CSV (one row per quote)",
-    "qdpx": "REFI-QDA project (QDPX)",
-}
+from plrdesk.ui.export.review_parts import FORMAT_NAMES, AddNameDialog, ExportOptions, detail_html
+from plrdesk.ui.operations import read, write
 
 
 class ReviewDialog(QDialog):
@@ -94,7 +81,6 @@ class ReviewDialog(QDialog):
         self.add_dialog: AddNameDialog | None = None
         self._busy = False
         self._table_had_focus = True
-        self._export_state: str | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.setWindowTitle("Prepare export")
         self.setAccessibleName("Prepare export")
@@ -160,25 +146,11 @@ class ReviewDialog(QDialog):
         self.warnings_box = QGroupBox("Descriptor warnings")
         QVBoxLayout(self.warnings_box).addWidget(self.warnings)
 
-        self.format = QComboBox()
-        self.format.setAccessibleName("Export format")
-        for fmt in FORMATS:
-            self.format.addItem(FORMAT_NAMES.get(fmt, fmt), fmt)
-        self.output = QLineEdit(str(self._suggested_path("json")))
-        self.output.setAccessibleName("Export to file")
-        self.browse = QPushButton("&Browse…")
-        self.browse.clicked.connect(self._browse)
-        self.format.currentIndexChanged.connect(self._format_changed)
-        where = QHBoxLayout()
-        where.addWidget(self.output, 1)
-        where.addWidget(self.browse)
-        form = QFormLayout()
-        format_label = QLabel("&Format:")
-        format_label.setBuddy(self.format)
-        output_label = QLabel("Export to &file:")
-        output_label.setBuddy(self.output)
-        form.addRow(format_label, self.format)
-        form.addRow(output_label, where)
+        self.options = ExportOptions(ctx.path)
+        self.format = self.options.format
+        self.hide_below = self.options.hide_below
+        self.output = self.options.output
+        self.browse = self.options.browse
 
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -211,7 +183,7 @@ class ReviewDialog(QDialog):
         bottom.addWidget(names_box, 1)
         bottom.addWidget(self.warnings_box, 2)
         layout.addLayout(bottom)
-        layout.addLayout(form)
+        layout.addWidget(self.options)
         layout.addWidget(self.message)
         layout.addWidget(self.report)
         layout.addWidget(self.buttons)
@@ -223,13 +195,13 @@ class ReviewDialog(QDialog):
 
     def reload(self) -> None:
         """Ask the worker for the proposals (the study as it is now, decisions included)."""
-        forms = self.ctx.forms
         self._set_busy(True)
+        self.ctx.runner.run(read(load_review, self.ctx.forms), self._loaded, self._load_failed)
 
-        def op(db: Session) -> ReviewSet:
-            return load_review(db, forms)
-
-        self.ctx.runner.submit(op, self._loaded, self._failed)
+    def _load_failed(self, exc: Exception) -> None:
+        """No proposals: say why, and stay busy (not `_failed`, whose reload would fail
+        again at once, and again, for as long as the study cannot be read)."""
+        self._fail(f"The proposals could not be loaded: {exc}")
 
     def _loaded(self, review: ReviewSet) -> None:
         current = self.model.proposal_at(self.table.currentIndex().row())
@@ -331,7 +303,8 @@ class ReviewDialog(QDialog):
 
     def export(self) -> None:
         """Save the review, then export with it to the chosen file and format."""
-        fmt = str(self.format.currentData())
+        fmt = self.options.fmt()
+        below = self.options.suppress_below()
         path = Path(self.output.text().strip()).expanduser()
         if not self.output.text().strip():
             self._fail("Choose a file to export to.")
@@ -342,7 +315,12 @@ class ReviewDialog(QDialog):
         if path.is_dir():
             self._fail(f"{path} is a folder: choose a file name.")
             return
-        self._save_then(lambda: self._run_export(fmt, path))
+        try:  # before any work, as the command line does: never onto a study
+            refuse_study_target(path, study=self.ctx.path)
+        except StudyFileError as refused:
+            self._fail(f"That could not be done: {refused}")
+            return
+        self._save_then(partial(self._run_export, fmt, below, path))
 
     def _save_then(self, then: Callable[[], None] | None) -> None:
         accepted, rejected = self.model.changed_decisions()
@@ -357,9 +335,6 @@ class ReviewDialog(QDialog):
             return
         self.message.setText("Saving the decisions…")
 
-        def op(db: Session) -> ReviewSaved:
-            return apply_review(db, accepted, rejected, names)
-
         def saved(changes: ReviewSaved) -> None:
             self.pending_names.clear()
             self.names.clear()
@@ -373,50 +348,32 @@ class ReviewDialog(QDialog):
             else:
                 self.reload()
 
-        self.ctx.runner.submit(op, saved, self._failed)
+        save = write(apply_review, accepted, rejected, names)
+        self.ctx.runner.run(save, saved, self._failed, initiator=self)
 
-    def _run_export(self, fmt: str, path: Path) -> None:
-        forms = self.ctx.forms
+    def _run_export(self, fmt: str, below: int | None, path: Path) -> None:
         self.message.setText(f"Exporting {FORMAT_NAMES.get(fmt, fmt)}…")
-        self._export_state = RUNNING
+        run = ExportRun(self, self.ctx, fmt, below, path)
+        run.sig_exported.connect(self._exported)
+        run.sig_failed.connect(self._failed)
+        run.sig_cancelled.connect(self._cancelled)
+        self.progress_dialog = run.progress_dialog
 
-        def op(db: Session, progress: Progress) -> ExportResult:
-            return run_export(db, forms, fmt, path, progress)
-
-        self.progress_dialog = run_with_progress(
-            self, self.ctx.runner, op, "Exporting", on_done=self._exported, on_error=self._failed
-        )
-        self.progress_dialog.canceled.connect(self._cancel_requested)
-
-    def _cancel_requested(self) -> None:
-        """The progress dialog was cancelled, or closed because the export finished: a
-        no-op queued behind the export tells which (a cancelled export reports nothing)."""
-        if self._export_state != RUNNING:
-            return
-        self._export_state = CANCELLING
-        self.ctx.runner.submit(lambda db: None, lambda _: self._after_export())
-
-    def _after_export(self) -> None:
-        if self._export_state == CANCELLING:  # no result came: it was cancelled
-            self._export_state = None
-            self.message.setText("Export cancelled: nothing was written.")
-            self.reload()
+    def _cancelled(self) -> None:
+        self.message.setText("Export cancelled: nothing was written.")
+        self.reload()
 
     def _exported(self, result: ExportResult) -> None:
-        self._export_state = None
-        self.report.setPlainText(
-            "\n".join([f"Wrote {result.path} ({result.fmt}, anonymised)", *result.report])
-        )
+        self.report.setPlainText(result.report_text())
         self.report.show()
         self.message.setText(f"Exported to {result.path}.")
-        self.ctx.status(f"Exported {result.path.name} ({result.fmt}, anonymised)")
+        self.ctx.status(result.headline())
         self.sig_exported.emit(result)
         self.reload()
 
     # -- the rest ----------------------------------------------------------------------------
 
     def _failed(self, exc: Exception) -> None:
-        self._export_state = None
         self._fail(f"That could not be done: {exc}")
         self.reload()
 
@@ -440,24 +397,3 @@ class ReviewDialog(QDialog):
         if not busy and self._table_had_focus:
             self.table.setFocus()
         self._decisions_changed()
-
-    def _suggested_path(self, fmt: str) -> Path:
-        study = self.ctx.path
-        return study.with_name(f"{study.stem}-summary{FORMATS[fmt]}")
-
-    def _format_changed(self) -> None:
-        fmt = str(self.format.currentData())
-        text = self.output.text().strip()
-        path = Path(text) if text else self._suggested_path(fmt)
-        if path.suffix in FORMATS.values() or not path.suffix:
-            path = path.with_suffix(FORMATS[fmt])
-        self.output.setText(str(path))
-
-    def _browse(self) -> None:
-        fmt = str(self.format.currentData())
-        suffix = FORMATS[fmt]
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export to", self.output.text(), f"{FORMAT_NAMES[fmt]} (*{suffix})"
-        )
-        if name:
-            self.output.setText(name)

@@ -1,21 +1,28 @@
-"""The smaller pieces of the Prepare export screen: the dialog for a name the anonymiser
-missed, and the detail pane's listing of every place a redaction was found."""
+"""The smaller pieces of the Prepare export screen: the export's options (format, small
+groups, file), the dialog for a name the anonymiser missed, and the detail pane's listing
+of every place a redaction was found."""
 
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from plrdesk.export.formats import FORMATS
 from plrdesk.services.export_review import (
     ADD_KINDS,
     Proposal,
@@ -24,8 +31,89 @@ from plrdesk.ui.export.review_model import (
     LAYER_TEXT,
 )
 
-RUNNING, CANCELLING = "running", "cancelling"  # an export's state while it runs
 DETAIL_LIMIT = 500  # places listed in the detail pane (the count says how many in all)
+FORMAT_NAMES = {
+    "json": "JSON (summary-json-v1)",
+    "md": "Markdown",
+    "pdf": "PDF",
+    "docx": "Word (DOCX)",
+    "csv": "CSV (one row per quote)",
+    "qdpx": "REFI-QDA project (QDPX)",
+}
+# "Hide groups smaller than": the lowest value reads "Off" (no suppression); 2 is the
+# smallest threshold the export takes (a group of one is what suppression is for).
+HIDE_OFF, HIDE_MAX = 1, 50
+
+
+class ExportOptions(QWidget):
+    """What Export makes: the format, whether small groups are hidden (counts under N read
+    "fewer than N", as `plrdesk export --suppress-below N`), and the file. Its labels'
+    mnemonics (F, H, T, B) are the dialog's: none may be taken by another of its labels."""
+
+    def __init__(self, study: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.study = study
+        self.format = QComboBox()
+        self.format.setAccessibleName("Export format")
+        for fmt in FORMATS:
+            self.format.addItem(FORMAT_NAMES.get(fmt, fmt), fmt)
+        self.hide_below = QSpinBox()
+        self.hide_below.setRange(HIDE_OFF, HIDE_MAX)
+        self.hide_below.setSpecialValueText("Off")
+        self.hide_below.setValue(HIDE_OFF)
+        self.hide_below.setAccessibleName("Hide groups smaller than")
+        self.hide_below.setAccessibleDescription(
+            "Off shows every count. A number N shows each count under N as 'fewer than N'."
+        )
+        self.hide_below.setToolTip(
+            "Counts under this number are shown as 'fewer than' it, so a small group cannot"
+            " be picked out (plrdesk export --suppress-below)"
+        )
+        self.output = QLineEdit(str(self.suggested_path("json")))
+        self.output.setAccessibleName("Export to file")
+        self.browse = QPushButton("&Browse…")
+        self.browse.clicked.connect(self._browse)
+        self.format.currentIndexChanged.connect(self._format_changed)
+        where = QHBoxLayout()
+        where.addWidget(self.output, 1)
+        where.addWidget(self.browse)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        for text, buddy, field in (
+            ("&Format:", self.format, self.format),
+            ("&Hide groups smaller than:", self.hide_below, self.hide_below),
+            ("Export &to file:", self.output, where),
+        ):
+            label = QLabel(text)
+            label.setBuddy(buddy)
+            form.addRow(label, field)
+
+    def fmt(self) -> str:
+        return str(self.format.currentData())
+
+    def suppress_below(self) -> int | None:
+        """The export's threshold: None while "Off", else the number shown."""
+        value = self.hide_below.value()
+        return None if value == HIDE_OFF else value
+
+    def suggested_path(self, fmt: str) -> Path:
+        return self.study.with_name(f"{self.study.stem}-summary{FORMATS[fmt]}")
+
+    def _format_changed(self) -> None:
+        fmt = self.fmt()
+        text = self.output.text().strip()
+        path = Path(text) if text else self.suggested_path(fmt)
+        if path.suffix in FORMATS.values() or not path.suffix:
+            path = path.with_suffix(FORMATS[fmt])
+        self.output.setText(str(path))
+
+    def _browse(self) -> None:
+        fmt = self.fmt()
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.output.text(), f"{FORMAT_NAMES[fmt]} (*{FORMATS[fmt]})"
+        )
+        if name:
+            self.output.setText(name)
 
 
 class AddNameDialog(QDialog):

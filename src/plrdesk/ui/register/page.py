@@ -1,8 +1,9 @@
 """The participant register: who takes part, what they are, and where their consent stands.
 
 The page shows rows from services.participants.list_participants and reloads them when an
-operation changes participants, consents, guardianships or sessions. Add and edit go on
-the undo stack; withdrawal does not (the dialog says so).
+operation changes participants, identifiers, consents, guardianships or sessions; typing
+and coding, which change none of these, never reload it. Add and edit go on the undo
+stack; withdrawal does not (the dialog says so).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.participants import ParticipantRow, list_participants
+from plrdesk.services.withdrawal import WithdrawalRequest, withdraw_in_file
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import on_file, read
 from plrdesk.ui.register.commands import AddParticipantCommand, EditParticipantCommand
 from plrdesk.ui.register.model import (
     CONSENT,
@@ -40,10 +43,10 @@ from plrdesk.ui.register.model import (
     RowRole,
 )
 from plrdesk.ui.register.participant_dialog import ParticipantDialog
-from plrdesk.ui.register.withdraw_dialog import WithdrawalRequest, WithdrawDialog, withdraw_op
+from plrdesk.ui.register.withdraw_dialog import WithdrawDialog
 
-# Tables whose changes can alter what the register shows.
-WATCHED = frozenset({"participant", "guardianship", "consent", "session", "session_participant"})
+WATCHED = (Table.PARTICIPANT, Table.GUARDIANSHIP, Table.CONSENT, Table.IDENTIFIER, Table.SESSION)
+"""The tables whose changes can alter what the register shows."""
 
 
 class RegisterPage(QWidget):
@@ -160,14 +163,23 @@ class RegisterPage(QWidget):
     # -- rows ----------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        forms = self._ctx.forms
         self._loads += 1
-        self._ctx.runner.submit(lambda db: list_participants(db, forms), self._loaded)
+        self._ctx.runner.run(
+            read(list_participants, self._ctx.forms),
+            self._loaded,
+            self._load_failed,
+            initiator=self,
+        )
 
-    def _changed(self, changes: Changes) -> None:
-        touched = {*changes.added, *changes.updated, *changes.removed}
-        if touched & WATCHED:
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        # Even our own adds and edits: the rows show what the file now holds (the consent
+        # status, the guardians' refs), which only a reload knows.
+        if changes.touches(*WATCHED):
             self.refresh()
+
+    def _load_failed(self, exc: Exception) -> None:
+        self._loads -= 1
+        self._ctx.status(f"Could not load the participants: {exc}")
 
     def _loaded(self, rows: list[ParticipantRow]) -> None:
         self._loads -= 1
@@ -286,7 +298,9 @@ class RegisterPage(QWidget):
         self.dialog = None
 
     def _push_add(self, dialog: ParticipantDialog) -> None:
-        self._ctx.undo.push(AddParticipantCommand(self._ctx, dialog.details(), self.select))
+        self._ctx.undo.push(
+            AddParticipantCommand(self._ctx, dialog.details(), self.select, initiator=self)
+        )
 
     def edit(self) -> None:
         row = self.current_row()
@@ -301,7 +315,9 @@ class RegisterPage(QWidget):
         if after == before:
             self._ctx.status(f"Nothing changed for {row.ref}.")
             return
-        self._ctx.undo.push(EditParticipantCommand(self._ctx, row.ref, before, after, self.select))
+        self._ctx.undo.push(
+            EditParticipantCommand(self._ctx, row.ref, before, after, self.select, initiator=self)
+        )
 
     def record_consent(self) -> None:
         ref = self.current_ref()
@@ -321,8 +337,8 @@ class RegisterPage(QWidget):
 
         def done(changes: Changes) -> None:
             if request.erase:
-                entries = len(changes.removed.get("entry", []))
-                consents = len(changes.removed.get("consent", []))
+                entries = len(changes.removed_ids(Table.ENTRY))
+                consents = len(changes.removed_ids(Table.CONSENT))
                 self._ctx.status(
                     f"Withdrew {request.ref} and erased {entries} note(s) and {consents}"
                     " consent(s). Older backups still hold them."
@@ -336,4 +352,4 @@ class RegisterPage(QWidget):
         def failed(exc: Exception) -> None:
             self._ctx.status(f"Could not withdraw {request.ref}: {exc}")
 
-        self._ctx.runner.submit(withdraw_op(request), done, failed, whole_file=True)
+        self._ctx.runner.run(on_file(withdraw_in_file, request), done, failed, initiator=self)

@@ -1,16 +1,14 @@
 """Withdraw a participant, and on request erase everything they said or signed.
 
 The dialog says plainly what will happen. Erasing cannot be undone, so it asks for the
-participant's ref to be typed. The work is one whole-file operation: the withdrawal in one
-transaction, then (for an erasure) VACUUM, so the erased words leave the file's free pages
-and the write-ahead log.
+participant's ref to be typed. The work is one whole-file operation
+(services.withdrawal.withdraw_in_file): the withdrawal in one transaction, then (for an
+erasure) VACUUM, so the erased words leave the file's free pages and the write-ahead log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -25,36 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from plrdesk.services.changes import Changes
 from plrdesk.services.participants import ParticipantRow
-from plrdesk.services.withdrawal import withdraw_participant
-from plrdesk.storage.study_file import StudyFile
+from plrdesk.services.withdrawal import WithdrawalRequest
 
 ERASE_COLOUR = "#b3261e"
-
-
-@dataclass(frozen=True)
-class WithdrawalRequest:
-    ref: str
-    on: dt.date
-    reason: str | None
-    erase: bool
-
-
-def withdraw_op(request: WithdrawalRequest) -> Callable[[StudyFile], Changes]:
-    """The whole-file operation for the runner: withdraw (and erase), then VACUUM."""
-
-    def op(study: StudyFile) -> Changes:
-        with study.transaction() as db:
-            result = withdraw_participant(
-                db, request.ref, on=request.on, reason=request.reason, erase=request.erase
-            )
-            changes = result.changes
-        if request.erase:
-            study.vacuum()
-        return changes
-
-    return op
 
 
 class WithdrawDialog(QDialog):

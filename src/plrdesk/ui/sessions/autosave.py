@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from sqlalchemy.orm import Session
 
+from plrdesk.domain.ids import EntryId
 from plrdesk.domain.spans import Edit
-from plrdesk.services.codings import TextSaved, save_entry_text
-from plrdesk.services.entries import UnknownEntry
+from plrdesk.services import note_texts
+from plrdesk.services.note_texts import TextSaved
 from plrdesk.storage.errors import StudyReplaced
+from plrdesk.ui.operations import write
 from plrdesk.ui.runner import OperationRunner
+from plrdesk.ui.save_state import saved_now
 
 IDLE_MS = 400
 MAX_MS = 600
@@ -38,24 +40,6 @@ RETRY_MS = 3000
 
 
 Edits = list[Edit] | None
-
-
-def save_texts(
-    db: Session,
-    texts: Mapping[uuid.UUID, str],
-    edits: Mapping[uuid.UUID, Sequence[Edit] | None] | None = None,
-) -> TextSaved:
-    """Save several notes' text in one unit of work, each with its own edits (None or
-    missing: unknown); a note deleted meanwhile is skipped."""
-    saved = TextSaved()
-    for entry_id, text in texts.items():
-        try:
-            result = save_entry_text(db, entry_id, text, (edits or {}).get(entry_id))
-        except UnknownEntry:
-            continue
-        saved.merge(result)
-        saved.lost.extend(result.lost)
-    return saved
 
 
 def _chain(first: Edits, then: Edits) -> Edits:
@@ -82,8 +66,8 @@ class Autosave(QObject):
         super().__init__(parent)
         self._runner = runner
         self._status = status
-        self._pending: dict[uuid.UUID, str] = {}
-        self._edits: dict[uuid.UUID, Edits] = {}
+        self._pending: dict[EntryId, str] = {}
+        self._edits: dict[EntryId, Edits] = {}
         self._in_flight = 0
         self._failure: str | None = None
         self._idle = QTimer(self)
@@ -102,6 +86,7 @@ class Autosave(QObject):
     def touch(self, entry_id: uuid.UUID, text: str, edits: Sequence[Edit] | None = None) -> None:
         """The note now reads `text`, made by `edits` from what it read before (None:
         unknown); save it soon."""
+        entry_id = EntryId(entry_id)
         made: Edits = None if edits is None else list(edits)
         self._edits[entry_id] = (
             _chain(self._edits[entry_id], made) if entry_id in self._pending else made
@@ -112,8 +97,8 @@ class Autosave(QObject):
             self._ceiling.start()
 
     def discard(self, entry_id: uuid.UUID) -> None:
-        self._pending.pop(entry_id, None)
-        self._edits.pop(entry_id, None)
+        self._pending.pop(EntryId(entry_id), None)
+        self._edits.pop(EntryId(entry_id), None)
 
     @property
     def failure(self) -> str | None:
@@ -136,23 +121,23 @@ class Autosave(QObject):
         self._pending.clear()
         self._edits.clear()
         self._in_flight += 1
-        self._runner.submit(
-            lambda db: save_texts(db, batch, edits),
+        self._runner.run(
+            write(note_texts.save_texts, batch, edits),
             self._done,
             lambda exc: self._failed(batch, edits, exc),
+            initiator=self,
         )
 
-    def _done(self, result: object) -> None:
+    def _done(self, result: TextSaved) -> None:
         self._in_flight -= 1
         self._failure = None
-        now = dt.datetime.now()
-        self._status(f"Saved at {now:%H:%M:%S}")
-        self.sig_saved.emit(now)
-        if isinstance(result, TextSaved) and result.lost:
+        self._status(saved_now())
+        self.sig_saved.emit(dt.datetime.now())
+        if result.lost:
             self.sig_codings_lost.emit(list(result.lost))
 
     def _failed(
-        self, batch: dict[uuid.UUID, str], edits: dict[uuid.UUID, Edits], exc: Exception
+        self, batch: dict[EntryId, str], edits: dict[EntryId, Edits], exc: Exception
     ) -> None:
         self._in_flight -= 1
         for entry_id, text in batch.items():

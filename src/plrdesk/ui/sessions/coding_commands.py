@@ -1,36 +1,38 @@
-"""Undo commands of coding, on the study's one undo stack (ctx.undo) beside typing.
+"""Undo commands of coding, on the study's one undo stack beside typing (one base:
+`ui.undo.Command`, through `undo_commands.EntryCommand`).
 
-Each queues a service operation of `services.codings` through the document (after any
-pending typing is saved) and its exact inverse on undo:
+Each writes a service operation of `services.codings` (after any pending typing is
+saved) and its exact inverse on undo:
 - CodeCommand: `code_passage` with an id chosen here (a redo makes the same coding), and
   `undo_code`, which removes it or, when it was merged into a coding of the same theme,
   puts that coding back as it was;
-- RemoveCodingCommand: `remove_coding`, and `restore_coding` with the same id;
+- RemoveCodingCommand: `remove_coding`, and `restore_removed` of what it removed;
 - MemoCommand: `set_memo` to the new memo, and back to the old one.
-Results pass between a command's runs through the command itself, on the worker thread
-(as the entry commands do with their snapshots).
+An inverse reads the result of the step it takes back on the worker (`operations.after`),
+handed over by the runner. Codings are not drawn local-first: the session's codings
+reload when the write's changes come back.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from PySide6.QtGui import QUndoStack
-from sqlalchemy.orm import Session
 
-from plrdesk.domain.ids import new_id
+from plrdesk.domain.ids import EntryId, new_id
 from plrdesk.services import codings as coding_ops
-from plrdesk.services.changes import Changes
-from plrdesk.services.codings import Coded, CodingRecord, CodingView
-from plrdesk.ui.sessions.document import SessionDocument
+from plrdesk.services.codings import CodingView
+from plrdesk.ui.operations import Operation, after, write
+from plrdesk.ui.sessions.store import SessionStore
 from plrdesk.ui.sessions.undo_commands import EntryCommand
 
 
 class CodeCommand(EntryCommand):
     def __init__(
         self,
-        doc: SessionDocument,
-        entry_id: uuid.UUID,
+        doc: SessionStore,
+        entry_id: EntryId,
         theme_id: uuid.UUID,
         theme_name: str,
         start: int | None,
@@ -47,14 +49,13 @@ class CodeCommand(EntryCommand):
         self.memo = memo
         self.expect_text = expect_text
         self.coding_id = new_id()
-        self.coded: Coded | None = None
 
-    def apply(self, *, forward: bool, first: bool) -> None:
-        self.doc.submit(self._code if forward else self._uncode)
-
-    def _code(self, db: Session) -> Coded:
-        self.coded = coding_ops.code_passage(
-            db,
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        if not forward:
+            assert self.pending is not None
+            return after(self.pending, coding_ops.undo_code)
+        return write(
+            coding_ops.code_passage,
             self.entry_id,
             self.theme_id,
             self.start,
@@ -63,46 +64,29 @@ class CodeCommand(EntryCommand):
             coding_id=self.coding_id,
             expect_text=self.expect_text,
         )
-        return self.coded
-
-    def _uncode(self, db: Session) -> Changes:
-        coded, self.coded = self.coded, None
-        if coded is None:  # the coding never happened (the note had changed): nothing to undo
-            return Changes()
-        return coding_ops.undo_code(db, coded)
 
 
 class RemoveCodingCommand(EntryCommand):
-    def __init__(self, doc: SessionDocument, coding: CodingView) -> None:
+    def __init__(self, doc: SessionStore, coding: CodingView) -> None:
         super().__init__(doc, coding.entry_id, f"Remove coding '{coding.theme_name}'")
         self.coding_id = coding.id
-        self.record: CodingRecord | None = None
 
-    def apply(self, *, forward: bool, first: bool) -> None:
-        self.doc.submit(self._remove if forward else self._restore)
-
-    def _remove(self, db: Session) -> Changes:
-        removed = coding_ops.remove_coding(db, self.coding_id)
-        self.record = removed.record
-        return removed
-
-    def _restore(self, db: Session) -> Changes:
-        record, self.record = self.record, None
-        if record is None:
-            return Changes()
-        return coding_ops.restore_coding(db, record)
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        if forward:
+            return write(coding_ops.remove_coding, self.coding_id)
+        assert self.pending is not None
+        return after(self.pending, coding_ops.restore_removed)
 
 
 class MemoCommand(EntryCommand):
-    def __init__(self, doc: SessionDocument, coding: CodingView, memo: str | None) -> None:
+    def __init__(self, doc: SessionStore, coding: CodingView, memo: str | None) -> None:
         super().__init__(doc, coding.entry_id, f"Memo on '{coding.theme_name}'")
         self.coding_id = coding.id
         self.old = coding.memo
         self.new = memo
 
-    def apply(self, *, forward: bool, first: bool) -> None:
-        coding_id, memo = self.coding_id, self.new if forward else self.old
-        self.doc.submit(lambda db: coding_ops.set_memo(db, coding_id, memo))
+    def operation(self, forward: bool, first: bool) -> Operation[Any]:
+        return write(coding_ops.set_memo, self.coding_id, self.new if forward else self.old)
 
 
 def last_theme(undo: QUndoStack) -> uuid.UUID | None:

@@ -1,6 +1,6 @@
 """One open session as the screen holds it: its entries and call attempts, kept current
-by the capture views' own edits, each edit pushed as an undo command and saved through
-the runner.
+by the capture views' own edits, each edit pushed as an undo command (ui.undo.Command)
+and saved by one write operation on the runner.
 
 The views never run SQL: they ask the document (`type_text`, `add_note`,
 `toggle_verbatim` ...), which updates its copy at once (the screen never waits for the
@@ -21,19 +21,20 @@ import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from sqlalchemy.orm import Session
 
 from plrdesk.domain.ids import EntryId, new_id
 from plrdesk.domain.spans import Edit
 from plrdesk.forms.schema import FormDefinition, Item, ItemType
 from plrdesk.services import entries as entry_ops
 from plrdesk.services import sessions as session_ops
-from plrdesk.services.codings import CodingView, LostCoding
+from plrdesk.services.changes import Changes
+from plrdesk.services.codings import CodingView
+from plrdesk.services.note_texts import LostCoding
 from plrdesk.services.sessions import (
     CallAttemptView,
     Created,
@@ -42,11 +43,23 @@ from plrdesk.services.sessions import (
     SessionDetail,
 )
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import Operation, write
+from plrdesk.ui.save_state import saved_now
 from plrdesk.ui.sessions.autosave import Autosave
 from plrdesk.ui.sessions.coding import SessionCodings, lost_notice
+from plrdesk.ui.sessions.coding_commands import CodeCommand, MemoCommand, RemoveCodingCommand
+from plrdesk.ui.sessions.undo_commands import (
+    AddEntryCommand,
+    DeleteEntryCommand,
+    SafeguardingCommand,
+    SpeakerCommand,
+    TypingCommand,
+    VerbatimCommand,
+)
 
-if TYPE_CHECKING:
-    from plrdesk.ui.sessions.undo_commands import TypingCommand
+C = TypeVar("C", bound=Changes)
+
+NOTE_RETRY_MS = 3000  # how often a note the study could not take is tried again
 
 
 def now() -> dt.datetime:
@@ -66,6 +79,10 @@ class SessionDocument(QObject):
     """The call log changed."""
     sig_consent_changed = Signal()
     """A member's verbal-consent status changed."""
+    sig_entry_not_added = Signal(object)
+    """An `EntryRecord` just made that the study could not take: views keep it as a draft."""
+    sig_note_added = Signal(object)
+    """The `EntryId` of a note the study could not take before, in it now."""
     sig_reveal_requested = Signal(object)
     """An `EntryId` an undo or redo just changed: show it."""
 
@@ -85,9 +102,19 @@ class SessionDocument(QObject):
         self.entries: list[EntryRecord] = sorted(detail.entries, key=lambda e: e.position)
         self.calls: list[CallAttemptView] = list(detail.call_attempts)
         self.autosave = autosave or Autosave(ctx.runner, ctx.status, parent=self)
-        self._own_removals: dict[uuid.UUID, int] = {}  # deletions of ours not yet announced
+        self.unsaved_notes: dict[uuid.UUID, EntryRecord] = {}
+        """New notes whose adding failed: not in the study (nor on its undo stack), their
+        words kept here and in the view as a draft, added again by `retry`."""
+        self._retry_notes = QTimer(self)
+        self._retry_notes.setInterval(NOTE_RETRY_MS)
+        self._retry_notes.timeout.connect(self.retry)
+        ctx.save_state.sig_retry_requested.connect(self.retry)
         self.codings = SessionCodings(
-            ctx.runner, detail.id, before_query=self.autosave.flush, parent=self
+            ctx.runner,
+            detail.id,
+            before_query=self.autosave.flush,
+            own_echo=(self.autosave,),
+            parent=self,
         )
         self._typing: dict[uuid.UUID, TypingCommand] = {}  # each note's latest typing step
         self.autosave.sig_codings_lost.connect(self._codings_lost)
@@ -140,23 +167,23 @@ class SessionDocument(QObject):
 
     # -- running operations -----------------------------------------------------------------
 
-    def submit(
-        self, op: Callable[[Session], Any], on_done: Callable[[Any], None] | None = None
-    ) -> None:
-        """Queue `op` after any pending typing, report "Saved at" or why it failed."""
+    def _save(self, op: Operation[C], on_done: Callable[[C], None] | None = None) -> None:
+        """Write `op` after any pending typing (not an undo step: the clock, the call log,
+        a show of hands); say "Saved at" once it is in the file. A failure is kept on screen
+        by the save state."""
         self.autosave.flush()
 
-        def done(result: Any) -> None:
+        def done(result: C) -> None:
             if not shiboken6.isValid(self):
                 return
             if on_done is not None:
                 on_done(result)
-            self.ctx.status(f"Saved at {dt.datetime.now():%H:%M:%S}")
+            self.ctx.status(saved_now())
 
         def failed(exc: Exception) -> None:
-            self.ctx.status(f"Could not save that: {exc}")
+            self.ctx.status(f"Not saved: {exc}")
 
-        self.ctx.runner.submit(op, done, failed)
+        self.ctx.runner.run(op, done, failed, initiator=self)
 
     # -- changes applied to the copy (undo commands call these) -----------------------------
 
@@ -174,18 +201,9 @@ class SessionDocument(QObject):
         record = self.entry(entry_id)
         if record is not None:
             self.autosave.flush()  # its last words are saved before it goes (undo restores them)
-            self._own_removals[entry_id] = self._own_removals.get(entry_id, 0) + 1
             self.entries.remove(record)
             self.sig_entry_removed.emit(record.id)
         return record
-
-    def is_own_removal(self, entry_id: uuid.UUID) -> bool:
-        """Whether an announced removal of `entry_id` is the echo of this document's own
-        (each removal is recognised once)."""
-        count = self._own_removals.get(entry_id, 0)
-        if count:
-            self._own_removals[entry_id] = count - 1
-        return count > 0
 
     def update_record(self, entry_id: uuid.UUID, **fields: Any) -> EntryRecord | None:
         record = self.entry(entry_id)
@@ -224,6 +242,49 @@ class SessionDocument(QObject):
             )
         self.codings.lost(lost)
 
+    def take_back_new(self, entry_id: uuid.UUID) -> None:
+        """A new note whose adding failed leaves the session's copy (the file does not have
+        it) but not the screen: the views keep its words as a draft (`sig_entry_not_added`)
+        and it is added again, with whatever is typed into it meanwhile, by `retry`."""
+        record = self.entry(entry_id)
+        if record is None:
+            return
+        self.autosave.discard(entry_id)
+        self.entries.remove(record)
+        self.unsaved_notes[record.id] = dataclasses.replace(record)
+        self._retry_notes.start()
+        self.sig_entry_not_added.emit(record)
+
+    def update_unsaved(self, entry_id: uuid.UUID, text: str) -> None:
+        """More words typed into a note that is not in the study yet."""
+        record = self.unsaved_notes.get(entry_id)
+        if record is not None:
+            record.text = text
+
+    def added(self, entry_id: uuid.UUID) -> None:
+        """The note is in the study now (a retry of one that failed, perhaps)."""
+        if self.unsaved_notes.pop(entry_id, None) is None:
+            return
+        if not self.unsaved_notes:
+            self._retry_notes.stop()
+        self.sig_note_added.emit(entry_id)
+
+    def retry(self) -> None:
+        """Try again: the typing waiting to be saved, and each note whose adding failed
+        (with the same id, so its draft on screen becomes the note)."""
+        self.autosave.flush()
+        for record in list(self.unsaved_notes.values()):
+            if self.entry(record.id) is None:
+                self.add_note(
+                    record.question,
+                    record.text or "",
+                    speaker_ref=record.speaker_ref,
+                    follow_up=record.follow_up,
+                    verbatim=record.verbatim,
+                    entry_id=record.id,
+                    position=record.position,
+                )
+
     def reveal(self, entry_id: uuid.UUID) -> None:
         self.sig_reveal_requested.emit(entry_id)
 
@@ -240,8 +301,6 @@ class SessionDocument(QObject):
     ) -> None:
         """The researcher typed: the note now reads `text`, changed by `edits` (None:
         unknown) from what it read before (merged into one undo step)."""
-        from plrdesk.ui.sessions.undo_commands import TypingCommand
-
         record = self.entry(entry_id)
         if record is None or record.text == text:
             return
@@ -268,12 +327,10 @@ class SessionDocument(QObject):
         expect_text: str | None = None,
     ) -> None:
         """Give [start, end) of the note (None, None: all of it) the theme."""
-        from plrdesk.ui.sessions.coding_commands import CodeCommand
-
         self.undo_stack.push(
             CodeCommand(
                 self,
-                entry_id,
+                EntryId(entry_id),
                 theme_id,
                 theme_name,
                 start,
@@ -284,13 +341,9 @@ class SessionDocument(QObject):
         )
 
     def remove_coding(self, coding: CodingView) -> None:
-        from plrdesk.ui.sessions.coding_commands import RemoveCodingCommand
-
         self.undo_stack.push(RemoveCodingCommand(self, coding))
 
     def set_memo(self, coding: CodingView, memo: str | None) -> None:
-        from plrdesk.ui.sessions.coding_commands import MemoCommand
-
         self.undo_stack.push(MemoCommand(self, coding, memo))
 
     def add_note(
@@ -303,11 +356,10 @@ class SessionDocument(QObject):
         follow_up: bool = False,
         verbatim: bool = False,
         entry_id: uuid.UUID | None = None,
+        position: int | None = None,
     ) -> EntryId:
         """A new note under `question` (after the `after` entry, else last), said by
         `speaker_ref`; returns its id at once."""
-        from plrdesk.ui.sessions.undo_commands import AddEntryCommand
-
         record = EntryRecord(
             id=EntryId(entry_id or new_id()),
             ref="",
@@ -317,42 +369,32 @@ class SessionDocument(QObject):
             verbatim=verbatim,
             follow_up=follow_up,
             at=now(),
-            position=self.next_position(after),
+            position=self.next_position(after) if position is None else position,
         )
         self.undo_stack.push(AddEntryCommand(self, record))
         return record.id
 
     def delete_note(self, entry_id: uuid.UUID) -> None:
-        from plrdesk.ui.sessions.undo_commands import DeleteEntryCommand
-
         record = self.entry(entry_id)
         if record is not None:
             self.undo_stack.push(DeleteEntryCommand(self, dataclasses.replace(record)))
 
     def toggle_verbatim(self, entry_id: uuid.UUID) -> None:
-        from plrdesk.ui.sessions.undo_commands import VerbatimCommand
-
         record = self.entry(entry_id)
         if record is not None:
             self.undo_stack.push(VerbatimCommand(self, record.id, not record.verbatim))
 
     def change_speaker(self, entry_id: uuid.UUID, speaker_ref: str | None) -> None:
-        from plrdesk.ui.sessions.undo_commands import SpeakerCommand
-
         record = self.entry(entry_id)
         if record is not None and record.speaker_ref != speaker_ref:
             self.undo_stack.push(SpeakerCommand(self, record.id, record.speaker_ref, speaker_ref))
 
     def flag(self, entry_id: uuid.UUID, action: str) -> None:
-        from plrdesk.ui.sessions.undo_commands import SafeguardingCommand
-
         record = self.entry(entry_id)
         if record is not None and action.strip():
             self.undo_stack.push(SafeguardingCommand(self, record, (now(), action.strip())))
 
     def unflag(self, entry_id: uuid.UUID) -> None:
-        from plrdesk.ui.sessions.undo_commands import SafeguardingCommand
-
         record = self.entry(entry_id)
         if record is not None and record.flagged:
             self.undo_stack.push(SafeguardingCommand(self, record, None))
@@ -377,9 +419,9 @@ class SessionDocument(QObject):
             self.update_record(record.id, show_of_hands=dict(counts))
         entry_id = record.id
         session_id = self.id
-        self.submit(
-            lambda db: entry_ops.set_show_of_hands(
-                db, session_id, question, dict(counts), entry_id=entry_id
+        self._save(
+            write(
+                entry_ops.set_show_of_hands, session_id, question, dict(counts), entry_id=entry_id
             ),
             self._got_ref,
         )
@@ -396,7 +438,7 @@ class SessionDocument(QObject):
         self.detail.ended_at = None
         self.sig_session_changed.emit()
         session_id = self.id
-        self.submit(lambda db: session_ops.start_session(db, session_id, at))
+        self._save(write(session_ops.start_session, session_id, at))
 
     def end(self) -> None:
         at = now()
@@ -405,7 +447,7 @@ class SessionDocument(QObject):
         self.detail.ended_at = at
         self.sig_session_changed.emit()
         session_id = self.id
-        self.submit(lambda db: session_ops.end_session(db, session_id, at))
+        self._save(write(session_ops.end_session, session_id, at))
 
     def log_call(self, outcome: str, minutes: int | None = None) -> uuid.UUID:
         attempt = CallAttemptView(
@@ -418,9 +460,14 @@ class SessionDocument(QObject):
         self.calls.append(attempt)
         self.sig_calls_changed.emit()
         session_id = self.id
-        self.submit(
-            lambda db: session_ops.add_call_attempt(
-                db, session_id, attempt.at, outcome, minutes, attempt_id=attempt.id
+        self._save(
+            write(
+                session_ops.add_call_attempt,
+                session_id,
+                attempt.at,
+                outcome,
+                minutes,
+                attempt_id=attempt.id,
             )
         )
         return attempt.id
@@ -435,10 +482,10 @@ class SessionDocument(QObject):
         call = self.calls[index]
         if outcome is not None and outcome != call.outcome:
             self.calls[index] = call = dataclasses.replace(call, outcome=outcome)
-            self.submit(lambda db: session_ops.set_call_outcome(db, attempt_id, outcome))
+            self._save(write(session_ops.set_call_outcome, attempt_id, outcome))
         if minutes != -1 and minutes != call.minutes:
             self.calls[index] = dataclasses.replace(call, minutes=minutes)
-            self.submit(lambda db: session_ops.set_call_minutes(db, attempt_id, minutes))
+            self._save(write(session_ops.set_call_minutes, attempt_id, minutes))
         self.sig_calls_changed.emit()
 
     def set_consent(self, ref: str, verbal: bool) -> None:

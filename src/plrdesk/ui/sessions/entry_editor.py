@@ -405,6 +405,12 @@ class EntryEditor(QFrame):
         self.follow_up = record.follow_up
         self.refresh()
 
+    def unbind(self, pending_id: uuid.UUID) -> None:
+        """Back to a draft: the entry made for it is not in the study; the text stays."""
+        self.record = None
+        self.pending_id = pending_id
+        self._show_state()
+
     def refresh(self) -> None:
         """Show the record's current fields (text only when it differs: no echo while typing)."""
         if self.record is not None and (self.record.text or "") != self.text.toPlainText():
@@ -454,18 +460,19 @@ class EntryEditor(QFrame):
                 meta.append(record.ref)
         self.meta.setText(" · ".join(part for part in meta if part))
         font = self.text.font()
-        font.setItalic(verbatim)
-        font.setBold(self.follow_up)
-        self.text.setFont(font)
+        if font.italic() != verbatim or font.bold() != self.follow_up:
+            font.setItalic(verbatim)
+            font.setBold(self.follow_up)
+            self.text.setFont(font)
         if flagged and record is not None:
             action = html.escape(record.safeguarding_action or "")
             self.flag_label.setText(f"<b>Safeguarding:</b> {action}<br><i>{LEFT_OUT}</i>")
         self.flag_label.setVisible(flagged)
         border = FLAG_RED if flagged else QUOTE_BLUE if verbatim else "transparent"
         background = "#fff3f3" if flagged else "transparent"
-        self.setStyleSheet(
-            f"#entryFrame {{ border-left: 4px solid {border}; background: {background}; }}"
-        )
+        sheet = f"#entryFrame {{ border-left: 4px solid {border}; background: {background}; }}"
+        if self.styleSheet() != sheet:  # a new sheet re-polishes every child: not per key
+            self.setStyleSheet(sheet)
         self.text.setPlaceholderText(
             "Type the follow-up question you asked…" if self.follow_up else "Type a note…"
         )
@@ -507,11 +514,19 @@ class EntryEditor(QFrame):
             )
         )
 
-    def show_notice(self, text: str) -> None:
-        """A note under the text that stays a while (or until dismissed)."""
+    def show_notice(self, text: str, *, lasting: bool = False) -> None:
+        """A note under the text that stays a while (or until dismissed; `lasting`: until
+        dismissed or `hide_notice`)."""
         self.notice.setText(f"{html.escape(text, quote=False)} &nbsp;<a href='dismiss'>Dismiss</a>")
         self.notice.show()
-        self._notice_timer.start()
+        if lasting:
+            self._notice_timer.stop()
+        else:
+            self._notice_timer.start()
+
+    def hide_notice(self) -> None:
+        self._notice_timer.stop()
+        self.notice.hide()
 
     # -- typing ------------------------------------------------------------------------------
 

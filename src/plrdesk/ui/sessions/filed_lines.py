@@ -81,6 +81,9 @@ class FiledLinesModel(QAbstractItemModel):
         doc.sig_entry_added.connect(self._added)
         doc.sig_entry_changed.connect(self._changed)
         doc.sig_entry_removed.connect(self._removed)
+        # A line the study could not take leaves the list; the document keeps its words and
+        # files it again (the same line, the same speaker) once the study can be written.
+        doc.sig_entry_not_added.connect(lambda record: self._removed(record.id))
         doc.codings.sig_changed.connect(self._codings_changed)
 
     def _group(self, question: str | None) -> str | None:

@@ -61,8 +61,9 @@ from PySide6.QtWidgets import (
 )
 
 from plrdesk.forms.schema import Item, ItemType
-from plrdesk.services.codings import LostCoding
-from plrdesk.ui.sessions.coding import CodingActions, Target, lost_notice
+from plrdesk.services.note_texts import LostCoding
+from plrdesk.ui.sessions.coding import lost_notice
+from plrdesk.ui.sessions.coding_actions import CodingActions, Target
 from plrdesk.ui.sessions.document import SessionDocument
 from plrdesk.ui.sessions.entry_editor import MUTED
 from plrdesk.ui.sessions.filed_lines import (

@@ -39,9 +39,10 @@ from PySide6.QtWidgets import (
 
 from plrdesk.domain.ids import EntryId, new_id
 from plrdesk.forms.schema import Item
-from plrdesk.services.codings import LostCoding
+from plrdesk.services.note_texts import LostCoding
 from plrdesk.services.sessions import EntryRecord
-from plrdesk.ui.sessions.coding import CodingActions, Target, lost_notice
+from plrdesk.ui.sessions.coding import lost_notice
+from plrdesk.ui.sessions.coding_actions import CodingActions, Target
 from plrdesk.ui.sessions.document import SessionDocument
 from plrdesk.ui.sessions.entry_editor import MUTED, EntryEditor
 from plrdesk.ui.sessions.question_list import OTHER, QuestionListModel, probes_text
@@ -187,6 +188,8 @@ class GuideNotes(QWidget):
         doc.sig_entry_added.connect(self._entry_added)
         doc.sig_entry_changed.connect(self._entry_changed)
         doc.sig_entry_removed.connect(self._entry_removed)
+        doc.sig_entry_not_added.connect(self._entry_not_added)
+        doc.sig_note_added.connect(self._note_added)
         doc.codings.sig_changed.connect(self._codings_changed)
         doc.codings.sig_lost.connect(self._codings_lost)
         if self.model.rowCount():
@@ -479,6 +482,9 @@ class GuideNotes(QWidget):
         if editor.record is not None:
             self.doc.type_text(editor.record.id, text, edits)
             return
+        if editor.pending_id in self.doc.unsaved_notes:
+            self.doc.update_unsaved(editor.pending_id, text)  # a draft: added on the retry
+            return
         if editor.pending_id is not None or not text:
             return
         editor.pending_id = new_id()
@@ -545,6 +551,24 @@ class GuideNotes(QWidget):
         editor = self.editor_for(record.id)
         if editor is not None:
             editor.refresh()
+
+    def _entry_not_added(self, record: EntryRecord) -> None:
+        """The study could not take the new note: its editor stays, every word in it, as
+        a draft under the same id (the retry that adds it binds it again)."""
+        editor = self.editor_for(record.id)
+        if editor is None:
+            return
+        editor.unbind(record.id)
+        editor.show_notice(
+            "Not saved yet: this note is not in the study. It is added as soon as the"
+            " study can be written (or press Try again); keep typing.",
+            lasting=True,
+        )
+
+    def _note_added(self, entry_id: uuid.UUID) -> None:
+        editor = self.editor_for(entry_id)
+        if editor is not None:
+            editor.hide_notice()  # the draft is a note of the study now
 
     def _entry_removed(self, entry_id: uuid.UUID) -> None:
         editor = self.editor_for(entry_id)

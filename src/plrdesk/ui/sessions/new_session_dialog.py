@@ -43,6 +43,7 @@ from plrdesk.services.sessions import (
     participant_choices,
 )
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read, write
 from plrdesk.ui.sessions.header import KIND_NAMES
 from plrdesk.ui.table_models import Index
 
@@ -246,8 +247,7 @@ class NewSessionDialog(QDialog):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.everyone.toggled.connect(self._kind_changed)
         self._kind_changed()
-        forms = ctx.forms
-        ctx.runner.submit(lambda db: participant_choices(db, forms), self.model.set_choices)
+        ctx.runner.run(read(participant_choices, ctx.forms), self.model.set_choices)
 
     # -- choices ------------------------------------------------------------------------------
 
@@ -280,14 +280,14 @@ class NewSessionDialog(QDialog):
         self._create(None)
 
     def _create(self, reason: str | None) -> None:
-        forms = self._ctx.forms
         kind, guide = self.kind_value(), self.guide.currentData()
         refs, started = self.model.chosen(), self.started_at()
         self.ok.setEnabled(False)
-        self._ctx.runner.submit(
-            lambda db: create_session(db, forms, kind, guide, refs, started, reason),
+        self._ctx.runner.run(
+            write(create_session, self._ctx.forms, kind, guide, refs, started, reason),
             self._created,
             self._failed,
+            initiator=self,
         )
 
     def _created(self, made: Created) -> None:

@@ -29,19 +29,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
+from plrdesk.domain.ids import EntryId
 from plrdesk.forms.schema import FormDefinition
-from plrdesk.services.changes import Changes
+from plrdesk.services.changes import Changes, Table
 from plrdesk.services.entries import session_ref_of_entry
 from plrdesk.services.sessions import (
     SessionDetail,
     has_verbal_consent,
     list_sessions,
-    session_detail,
+    session_on_screen,
 )
-from plrdesk.services.study_forms import catalog_for
 from plrdesk.ui.context import StudyContext
+from plrdesk.ui.operations import read
 from plrdesk.ui.sessions.document import SessionDocument
 from plrdesk.ui.sessions.focus_group_view import FocusGroupView
 from plrdesk.ui.sessions.interview_view import InterviewView
@@ -127,7 +127,7 @@ class SessionsPage(QWidget):
     # -- the list -------------------------------------------------------------------------------
 
     def refresh_list(self) -> None:
-        self._ctx.runner.submit(list_sessions, self._got_list)
+        self._ctx.runner.run(read(list_sessions), self._got_list)
 
     def _got_list(self, sessions: list[Any]) -> None:
         current = self.current.doc.ref if self.current is not None else self._loading
@@ -190,16 +190,10 @@ class SessionsPage(QWidget):
                 self._show(session_id, focus=focus)
                 return
         self._loading = ref
-        forms = self._ctx.forms
-
-        def load(db: Session) -> tuple[SessionDetail, FormDefinition | None]:
-            detail = session_detail(db, ref)
-            guide = None
-            if detail.guide is not None:
-                guide = catalog_for(db, forms).get(detail.guide, detail.guide_version)
-            return detail, guide
-
-        self._ctx.runner.submit(load, lambda loaded: self._loaded(*loaded, focus=focus))
+        self._ctx.runner.run(
+            read(session_on_screen, ref, self._ctx.forms),
+            lambda loaded: self._loaded(*loaded, focus=focus),
+        )
 
     def show_entry(self, entry_id: uuid.UUID) -> None:
         """Open the session holding this entry and put the cursor on it."""
@@ -210,8 +204,8 @@ class SessionsPage(QWidget):
                 self._focus_entry(entry_id)
                 return
         self._focus_after_load = entry_id
-        self._ctx.runner.submit(
-            lambda db: session_ref_of_entry(db, entry_id),
+        self._ctx.runner.run(
+            read(session_ref_of_entry, EntryId(entry_id)),
             lambda ref: self.show_session(ref, focus=False),
             lambda exc: self._ctx.status(f"That note is no longer in the study ({exc})"),
         )
@@ -259,18 +253,20 @@ class SessionsPage(QWidget):
 
     # -- changes from elsewhere -------------------------------------------------------------------
 
-    def _changed(self, changes: Changes) -> None:
-        touched = {**changes.added, **changes.updated, **changes.removed}
-        if "session" in touched or "session_participant" in touched:
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.touches(Table.SESSION, Table.PARTICIPANT):
             self.refresh_list()
-        if "consent" in touched:
+        if changes.touches(Table.CONSENT):
             self._refresh_consents()
-        removed = changes.removed.get("entry", [])
+        removed = changes.removed_ids(Table.ENTRY)
+        if not removed:
+            return
         for session_id, doc in list(self.docs.items()):
-            # A removal that is not the echo of the document's own (an erasure elsewhere) of an
-            # entry it holds: load the session afresh.
-            foreign = [e for e in removed if not doc.is_own_removal(e)]
-            if any(doc.entry(entry_id) is not None for entry_id in foreign):
+            # A removal by someone other than the document (an erasure elsewhere) of an
+            # entry it holds: load the session afresh. Its own removals are on screen.
+            if initiator is doc:
+                continue
+            if any(doc.entry(entry_id) is not None for entry_id in removed):
                 self._forget(session_id)
 
     def _forget(self, session_id: uuid.UUID) -> None:
@@ -291,9 +287,8 @@ class SessionsPage(QWidget):
                 continue
             for member in doc.members:
                 ref = member.ref
-                self._ctx.runner.submit(
-                    partial(has_verbal_consent, participant_ref=ref),
-                    partial(self._consent_known, doc, ref),
+                self._ctx.runner.run(
+                    read(has_verbal_consent, ref), partial(self._consent_known, doc, ref)
                 )
 
     @staticmethod
@@ -310,6 +305,10 @@ class SessionsPage(QWidget):
         """Why some typing is not in the study yet (once the saves queued have answered),
         or None when everything on screen is saved."""
         for doc in self.docs.values():
-            if shiboken6.isValid(doc) and not doc.autosave.is_idle():
+            if not shiboken6.isValid(doc):
+                continue
+            if not doc.autosave.is_idle():
                 return doc.autosave.failure or "a save has not finished"
+            if doc.unsaved_notes:
+                return self._ctx.save_state.failure or "a new note is not in the study yet"
         return None
