@@ -30,7 +30,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from plrdesk.domain import models as m
-from plrdesk.domain.ids import CodingId, EntryId, ThemeId, new_id
+from plrdesk.domain.ids import CodingId, EntryId, SessionId, ThemeId, new_id
 from plrdesk.domain.spans import Span, snap_to_words
 from plrdesk.services import audit
 from plrdesk.services.changes import Changes, Table
@@ -206,14 +206,14 @@ def _view(coding: m.Coding, themes: dict[uuid.UUID, tuple[str, str]]) -> CodingV
     )
 
 
-def codings_of_entry(db: Session, entry_id: uuid.UUID) -> list[CodingView]:
+def codings_of_entry(db: Session, entry_id: EntryId) -> list[CodingView]:
     """The entry's codings in the order they were made."""
     entry = _entry(db, entry_id)
     themes = theme_colours(db)
     return [_view(coding, themes) for coding in entry.codings]
 
 
-def codings_of_session(db: Session, session_id: uuid.UUID) -> dict[EntryId, list[CodingView]]:
+def codings_of_session(db: Session, session_id: SessionId) -> dict[EntryId, list[CodingView]]:
     """The codings of every entry of a session, by entry id, each in the order made."""
     themes = theme_colours(db)
     rows = db.scalars(
@@ -232,21 +232,21 @@ def codings_of_session(db: Session, session_id: uuid.UUID) -> dict[EntryId, list
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _entry(db: Session, entry_id: uuid.UUID) -> m.Entry:
+def _entry(db: Session, entry_id: EntryId) -> m.Entry:
     entry = db.get(m.Entry, entry_id)
     if entry is None:
         raise UnknownEntry("that note no longer exists")
     return entry
 
 
-def _theme(db: Session, theme_id: uuid.UUID) -> m.Theme:
+def _theme(db: Session, theme_id: ThemeId) -> m.Theme:
     theme = db.get(m.Theme, theme_id)
     if theme is None:
         raise UnknownTheme("that theme no longer exists")
     return theme
 
 
-def _coding(db: Session, coding_id: uuid.UUID) -> m.Coding:
+def _coding(db: Session, coding_id: CodingId) -> m.Coding:
     coding = db.get(m.Coding, coding_id)
     if coding is None:
         raise UnknownCoding("that coding no longer exists")
@@ -304,13 +304,13 @@ def _next_position(entry: m.Entry) -> int:
 
 def code_passage(
     db: Session,
-    entry_id: uuid.UUID,
-    theme_id: uuid.UUID,
+    entry_id: EntryId,
+    theme_id: ThemeId,
     start: int | None,
     end: int | None,
     memo: str | None = None,
     *,
-    coding_id: uuid.UUID | None = None,
+    coding_id: CodingId | None = None,
     expect_text: str | None = None,
 ) -> Coded:
     """Code [start, end) of the entry's text with the theme (None, None: the whole entry).
@@ -418,7 +418,7 @@ def undo_code(db: Session, coded: Coded) -> Changes:
     return changes
 
 
-def set_memo(db: Session, coding_id: uuid.UUID, memo: str | None) -> Changes:
+def set_memo(db: Session, coding_id: CodingId, memo: str | None) -> Changes:
     """The researcher's note on why this passage carries this theme (blank: none)."""
     coding = _coding(db, coding_id)
     coding.memo = _clean_memo(memo)
@@ -428,7 +428,7 @@ def set_memo(db: Session, coding_id: uuid.UUID, memo: str | None) -> Changes:
     return changes
 
 
-def remove_coding(db: Session, coding_id: uuid.UUID) -> Uncoded:
+def remove_coding(db: Session, coding_id: CodingId) -> Uncoded:
     """Take a coding off its passage; `record` puts it back (`restore_coding`)."""
     coding = _coding(db, coding_id)
     record = _record(coding)

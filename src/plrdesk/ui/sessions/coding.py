@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from plrdesk.domain.ids import EntryId
+from plrdesk.domain.ids import EntryId, SessionId
 from plrdesk.domain.spans import Edit, Span, apply_edits, edits_by_diff
 from plrdesk.services.changes import Changes, Table
 from plrdesk.services.codings import (
@@ -121,7 +121,7 @@ class SessionCodings(QObject):
         seq = self._seq
         self._loads.append(seq)
         self._runner.run(
-            read(codings_of_session, self._session_id),
+            read(codings_of_session, SessionId(self._session_id)),
             lambda found: self._loaded(seq, found),
             lambda _exc: self._load_failed(seq),
         )

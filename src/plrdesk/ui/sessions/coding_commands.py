@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoStack
 
-from plrdesk.domain.ids import EntryId, new_id
+from plrdesk.domain.ids import CodingId, EntryId, ThemeId, new_id
 from plrdesk.services import codings as coding_ops
 from plrdesk.services.codings import CodingView
 from plrdesk.ui.operations import Operation, after, write
@@ -42,13 +42,13 @@ class CodeCommand(EntryCommand):
         expect_text: str | None = None,
     ) -> None:
         super().__init__(doc, entry_id, f"Code as '{theme_name}'")
-        self.theme_id = theme_id
+        self.theme_id = ThemeId(theme_id)
         self.theme_name = theme_name
         self.start = start
         self.end = end
         self.memo = memo
         self.expect_text = expect_text
-        self.coding_id = new_id()
+        self.coding_id = CodingId(new_id())
 
     def operation(self, forward: bool, first: bool) -> Operation[Any]:
         if not forward:
