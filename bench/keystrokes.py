@@ -490,6 +490,10 @@ def typing_run(
     profile: bool,
 ) -> TypingRun:
     rec = app.recorder
+    if not args.no_settle:  # as ui/app.run_app does before any study is opened
+        from plrdesk.ui.app import settle_startup_objects
+
+        settle_startup_objects()
     app.open(path)
     if args.freeze_gc:  # what-if: the app freezing what start-up and opening made
         gc.collect()
@@ -773,6 +777,11 @@ def main(argv: list[str] | None = None) -> int:
         "--freeze-gc",
         action="store_true",
         help="what-if: gc.freeze() once each study is open, before typing",
+    )
+    parser.add_argument(
+        "--no-settle",
+        action="store_true",
+        help="what-if: skip the app's gc.freeze() of start-up's objects (ui/app.py)",
     )
     parser.add_argument("--dir", type=Path, help="make the temporary directory under DIR")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.services.codings import code_passage
-from plrdesk.services.entries import flag_safeguarding, set_question
+from plrdesk.services.entries import add_entry, flag_safeguarding, set_question
 from plrdesk.services.note_texts import save_texts
 from plrdesk.services.withdrawal import WithdrawalRequest, withdraw_in_file
 from plrdesk.ui.context import StudyContext
@@ -37,6 +37,10 @@ SEARCH = "plrdesk.services.search.search_study"
 
 def entry_id(db: Session, ref: str) -> uuid.UUID:
     return db.scalars(select(m.Entry.id).filter_by(ref=ref)).one()
+
+
+def session_id(db: Session, ref: str) -> uuid.UUID:
+    return db.scalars(select(m.StudySession.id).filter_by(ref=ref)).one()
 
 
 def theme_id(db: Session, ref: str) -> uuid.UUID:
@@ -99,6 +103,7 @@ def test_typing_and_coding_make_no_view_read_again(
 def test_a_participant_change_reloads_the_register_and_the_overview(
     qtbot: QtBot, ctx: StudyContext, views: Views
 ) -> None:
+    views.overview.show()  # on screen: it reloads at once
     request = WithdrawalRequest("C5", dt.date(2009, 2, 1), None, erase=False)
     run(qtbot, ctx, on_file(withdraw_in_file, request))
     assert sorted(views.reads()) == sorted([REGISTER, OVERVIEW])  # no search: no note went
@@ -124,6 +129,21 @@ def test_a_flag_reloads_the_overview_only_when_it_is_next_shown(
 
 
 def test_an_erasure_searches_again(qtbot: QtBot, ctx: StudyContext, views: Views) -> None:
+    views.overview.show()
     request = WithdrawalRequest("C5", dt.date(2009, 2, 1), None, erase=True)
     run(qtbot, ctx, on_file(withdraw_in_file, request))
     assert sorted(views.reads()) == sorted([REGISTER, OVERVIEW, SEARCH])
+
+
+def test_a_hidden_overview_waits_for_a_new_note_until_it_is_shown(
+    qtbot: QtBot, ctx: StudyContext, views: Views
+) -> None:
+    """Filing a focus-group line adds a note a second: the overview (hidden while the
+    researcher is in the session) reads nothing until it is shown, then once."""
+    views.reads()
+    s11 = run(qtbot, ctx, read(session_id, "S11"))
+    views.reads()
+    run(qtbot, ctx, write(add_entry, s11, None, None, "a line"))
+    assert views.reads() == []
+    views.overview.show()
+    qtbot.waitUntil(lambda: views.reads() == [OVERVIEW])

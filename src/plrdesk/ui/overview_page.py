@@ -1,11 +1,10 @@
 """The study overview: title, aims, endorsement, counts, and the to-do list.
 
 It reloads for what can change them: people, consents, sessions and calls, the study's own
-details, notes added or removed. Typing (a `TextSaved`, every second or so) and coding
-change none of it, so never reload it. Any other change to a note (filing it under a
-question, a safeguarding flag the to-do list counts) is not told apart by its changes, and
-comes often while the researcher is in a session: it only marks the overview out of date,
-and the overview reloads when it is next shown."""
+details, notes added, removed or changed (a safeguarding flag the to-do list counts).
+Typing (a `TextSaved`, every second or so) and coding change none of it, so never reload
+it. While the page is hidden (the researcher is in a session) a change only marks it out
+of date, and it reloads when it is next shown."""
 
 from __future__ import annotations
 
@@ -62,9 +61,16 @@ class OverviewPage(QWidget):
         )
 
     def _changed(self, changes: Changes, initiator: object) -> None:
-        if changes.touches(*WATCHED) or _notes_counted(changes):
+        concerns = changes.touches(*WATCHED) or _notes_counted(changes)
+        if not concerns and not (
+            changes.updated_ids(Table.ENTRY) and not isinstance(changes, TextSaved)
+        ):
+            return
+        if self.isVisible():
             self.refresh()
-        elif changes.updated_ids(Table.ENTRY) and not isinstance(changes, TextSaved):
+        else:
+            # Hidden (the researcher is in a session, filing a line a second): nobody would
+            # see a reload, so it waits until the page is next shown (bench/keystrokes.py).
             self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:
