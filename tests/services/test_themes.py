@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
 from plrdesk.services.changes import Table
+from plrdesk.services.theme_merge import merge_themes, undo_merge, unmerge
 from plrdesk.services.themes import (
     PALETTE,
     BlankName,
@@ -27,15 +28,12 @@ from plrdesk.services.themes import (
     delete_theme,
     describe_theme,
     list_themes,
-    merge_themes,
     move_back,
     move_theme,
     recolour_theme,
     rename_theme,
     restore_theme,
     undo_delete_theme,
-    undo_merge,
-    unmerge,
     update_theme,
 )
 from plrdesk.storage.study_file import StudyFile

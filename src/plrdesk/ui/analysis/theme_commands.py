@@ -24,17 +24,15 @@ from plrdesk.services.codebook import (
     import_codebook_file,
     undo_codebook_import,
 )
+from plrdesk.services.theme_merge import Merged, merge_themes, undo_merge
 from plrdesk.services.themes import (
     Created,
-    Merged,
     ThemeDetails,
     create_theme,
     delete_theme,
-    merge_themes,
     move_back,
     move_theme,
     undo_delete_theme,
-    undo_merge,
     update_theme,
 )
 from plrdesk.ui.analysis.theme_tree import ThemeTree
