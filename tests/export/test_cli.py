@@ -28,7 +28,13 @@ from tests.support.files import PASSPHRASE
 
 
 def export_args(
-    study: Path, fmt: str, out: Path, suppress_below: int | None = None
+    study: Path,
+    fmt: str,
+    out: Path,
+    suppress_below: int | None = None,
+    *,
+    extracts: bool = False,
+    count_consent_overrides: bool = False,
 ) -> argparse.Namespace:
     return argparse.Namespace(
         command="export",
@@ -36,6 +42,8 @@ def export_args(
         format=fmt,
         output=out,
         suppress_below=suppress_below,
+        extracts=extracts,
+        count_consent_overrides=count_consent_overrides,
         passphrase_file=None,
         debug=False,
     )
@@ -64,11 +72,16 @@ def test_export_writes_the_file_and_prints_the_report(
     assert doc["format"] == "plrdesk-summary"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600  # owner-only: see storage/files.py
     printed = capsys.readouterr().out
-    assert printed.splitlines()[:3] == [
+    assert printed.splitlines()[:4] == [
         f"wrote {out} (json, anonymised)",
-        "redactions: 0",  # the summary's quotes name no one in the demo
+        # What Prepare export's review lists: every redaction in what the export read ...
+        "redactions: 5 (school 3, name 1, person 1)",
+        # ... of which the summary's quotes hold none in the demo.
+        "  0 of them in the summary's own text; the others in notes, or parts of notes,"
+        " that it does not quote",
         f"descriptors coarsened: {doc['disclosure']['descriptors_coarsened']}",
     ]
+    assert doc["disclosure"]["redactions"] == {}
     assert "1 unregistered name needs review" in printed  # the study's, whatever the format
     assert "Prepare export" in printed
     assert "ninety" not in printed  # counted and placed, never printed

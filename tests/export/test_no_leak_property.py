@@ -1,8 +1,10 @@
 """Property: put any registered participant's name, in any form, into anything the export
-sends (a quoted passage, a theme's name or description, an aim, the title), and no export
-format holds any part of it. Each format is read back as its reader would: the PDF's text
-with pypdf, the DOCX's paragraphs and tables with python-docx, the QDPX's project.qde from
-the zip, the others as text.
+sends (a quoted passage, a coded note that only an extract carries, a theme's name or
+description, an aim, the title), and no export format holds any part of it. Every export
+here is made with `--extracts`, so the extracts appendix (and the CSV's extract rows) is
+read back too: extracts are anonymised exactly as quotes are. Each format is read back as
+its reader would: the PDF's text with pypdf, the DOCX's paragraphs and tables with
+python-docx, the QDPX's project.qde from the zip, the others as text.
 
 Each example works on its own byte copy of the demo study (function-scoped fixtures are
 not reset between hypothesis examples), built with the anonymiser the command line uses.
@@ -42,7 +44,7 @@ PEOPLE = tuple(
 PARTS = ("full", "first", "surname")
 CASES = ("as registered", "UPPER", "lower", "Title")
 POSSESSIVES = ("", "'s", "’s")
-TARGETS = ("quote", "theme name", "theme description", "aim", "title")
+TARGETS = ("quote", "extract", "theme name", "theme description", "aim", "title")
 
 
 def form_of(name: str, part: str, case: str, possessive: str) -> str:
@@ -59,13 +61,14 @@ def between_words(text: str, where: int, form: str) -> str:
     return f"{text[:at]} {form} {text[at:]}".strip()
 
 
-def insert_into_a_quote(db: Session, pick: int, where: int, form: str) -> None:
-    """Put `form` inside the coded span of a passage that the export quotes, and move the
-    codings of its entry with the text."""
+def insert_into_a_passage(db: Session, pick: int, where: int, form: str, verbatim: bool) -> None:
+    """Put `form` inside the coded span of a passage that the export quotes (`verbatim`) or
+    carries only as an extract (a note, not verbatim), and move the codings of its entry
+    with the text."""
     passages = [
         p
         for p in load_corpus(db, shipped_forms()).passages
-        if p.counts and p.may_quote and p.verbatim and p.end > p.start
+        if p.counts and p.may_quote and p.verbatim == verbatim and p.end > p.start
     ]
     passage = passages[pick % len(passages)]
     entry = db.get(m.Entry, passage.entry_id)
@@ -86,8 +89,8 @@ def insert_into_a_quote(db: Session, pick: int, where: int, form: str) -> None:
 
 
 def insert(db: Session, target: str, pick: int, where: int, form: str) -> None:
-    if target == "quote":
-        insert_into_a_quote(db, pick, where, form)
+    if target in {"quote", "extract"}:
+        insert_into_a_passage(db, pick, where, form, verbatim=target == "quote")
         return
     if target == "theme name" or target == "theme description":
         themes = list(db.scalars(select(m.Theme).order_by(m.Theme.position)))
@@ -144,9 +147,9 @@ def test_no_format_holds_a_registered_name_put_anywhere(
                 insert(db, target, pick, where, form)
             with study.transaction() as db:
                 # Without the anonymiser the name reaches the summary: the test means it.
-                plain = build_summary(db, shipped_forms(), unchanged).summary.to_json()
-                assert form.casefold() in plain.casefold(), (target, form)
-                bundle = build_summary(db, shipped_forms(), study_anonymiser(db))
+                plain = build_summary(db, shipped_forms(), unchanged, extracts=True)
+                assert form.casefold() in plain.summary.to_json().casefold(), (target, form)
+                bundle = build_summary(db, shipped_forms(), study_anonymiser(db), extracts=True)
         outputs = Path(folder) / "out"
         outputs.mkdir()
         written = write_all(bundle, outputs)

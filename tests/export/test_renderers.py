@@ -258,3 +258,19 @@ def test_an_empty_study_exports_in_every_format(empty_study: StudyFile, tmp_path
     assert "Empty study" in read_back("pdf", paths["pdf"])
     if XSD.exists():
         assert etree.XMLSchema(etree.parse(str(XSD))).validate(qde(paths["qdpx"]))
+
+
+@pytest.mark.parametrize("fmt", ["md", "pdf", "docx"])
+def test_reading_formats_carry_the_aims_and_every_theme_description(
+    fmt: str, outputs: dict[str, Path], bundle: ExportBundle
+) -> None:
+    text = flat(read_back(fmt, outputs[fmt]))
+    if fmt == "md":
+        text = text.replace("\\", "")
+    assert bundle.summary.study.aims
+    for aim in bundle.summary.study.aims:
+        assert flat(aim) in text, aim
+    described = [t for t in bundle.summary.themes if t.description]
+    assert len(described) == len(bundle.summary.themes)  # the demo describes every theme
+    for theme in described:
+        assert flat(theme.description) in text, theme.name

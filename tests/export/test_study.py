@@ -4,6 +4,7 @@ the real anonymiser (as both callers run it)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,12 @@ from plrdesk.export.build import build_summary
 from plrdesk.export.formats import write_export
 from plrdesk.export.report import report_lines
 from plrdesk.export.study import export_study, record_export, study_anonymiser
+from plrdesk.services.export_review import proposed_redactions
+from plrdesk.services.export_review import study_anonymiser as review_anonymiser
 from plrdesk.services.progress import Cancelled, Progress
 from plrdesk.storage.study_file import StudyFile
+from tests.export.support import make_one_name
+from tests.support.files import PASSPHRASE
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "csv"])
@@ -33,7 +38,8 @@ def test_the_bytes_are_the_renderers_of_the_one_summary(
     report = exported.report
     assert report.lines == tuple(report_lines(bundle, fmt))
     assert (report.fmt, report.suppress_below) == (fmt, below)
-    assert report.redactions == sum(bundle.redaction_counts.values())
+    assert report.redactions == sum(bundle.made.values())
+    assert report.lines[0].startswith(f"redactions: {report.redactions}")
     assert report.needs_review == len(bundle.review)
 
 
@@ -89,3 +95,30 @@ def test_the_audit_line_holds_counts_only(demo_study: StudyFile) -> None:
         "redactions": exported.report.redactions,
         "needs_review": exported.report.needs_review,
     }
+
+
+@pytest.fixture
+def one_name(tmp_path: Path) -> Iterator[StudyFile]:
+    with StudyFile.open(make_one_name(tmp_path / "one.plr"), PASSPHRASE) as study:
+        yield study
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "pdf", "docx", "csv", "qdpx"])
+def test_a_review_that_lists_one_redaction_is_followed_by_a_report_that_says_1(
+    one_name: StudyFile, fmt: str
+) -> None:
+    with one_name.transaction() as db:
+        review = proposed_redactions(db, shipped_forms(), review_anonymiser(db), build_summary)
+        exported = export_study(db, shipped_forms(), fmt, extracts=fmt == "md")
+        record_export(db, exported.report)
+    assert [(p.text, p.count) for p in review.proposals] == [("Castlebrook Academy", 1)]
+    assert review.redactions == 1
+    report = exported.report
+    assert report.redactions == 1
+    assert report.lines[0] == "redactions: 1 (school 1)"
+    if fmt != "qdpx":  # the quote stops before the name: the summary's own text has none
+        assert report.in_summary == 0
+        assert report.lines[1].startswith("  0 of them in the summary's own text")
+    with one_name.transaction() as db:
+        event = db.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export")).one()
+    assert event.detail["redactions"] == 1

@@ -106,9 +106,12 @@ def test_small_groups_are_hidden_as_the_command_line_hides_them(
     assert save_dialog.asked[0][1].endswith("demo-summary.md")  # the suggestion follows Alt+F
     assert save_dialog.asked[0][2] == "Markdown (*.md)"
 
-    with qtbot.waitSignal(dialog.sig_exported, timeout=EXPORT_TIMEOUT_MS):
+    with qtbot.waitSignal(dialog.sig_exported, timeout=EXPORT_TIMEOUT_MS) as done:
         press(qtbot, Qt.Key.Key_E, ALT)
-    assert status.said("Exported summary.md (md, anonymised, groups under 5 hidden)")
+    n = done.args[0].report.redactions
+    assert status.said(
+        f"Exported summary.md (md, anonymised, {n} redactions, groups under 5 hidden)"
+    )
     exported = out.read_bytes()
     controller.close_study()  # the command writes its audit line once the app lets go
 

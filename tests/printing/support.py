@@ -19,7 +19,8 @@ STUDY = {
     "title": "Moving up together",
     "researcher": "Claire Beaumont",
     "organisation": "Brightpath Youth Trust",
-    "contact": "01632 960123, researcher@example.org",
+    "phone": "01632 960123",
+    "email": "researcher@example.org",
 }
 
 CONSENT_YAML = """\

@@ -152,9 +152,9 @@ def test_contact_uses_the_study_contact_or_researcher_and_organisation(
         " 01632 960123, researcher@example.org." in text
     )
     study = db.scalars(select(m.Study)).one()
-    study.contact = None
+    study.phone = study.email = None
     text = read_pdf(blank(db, tmp_path, consent_yaml())).text
-    assert "please contact Claire Beaumont, Brightpath Youth Trust." in text
+    assert "please contact Claire Beaumont, Brightpath Youth Trust: ________." in text
 
 
 def test_an_unset_study_value_prints_as_a_line_to_write_on(db: Session, tmp_path: Path) -> None:

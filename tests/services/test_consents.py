@@ -4,6 +4,7 @@ and the permissions that follow."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -12,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from plrdesk.cli.study_commands import shipped_forms
 from plrdesk.domain import models as m
-from plrdesk.domain.kinds import Permission
+from plrdesk.domain.kinds import ConsentMethod, Permission
 from plrdesk.forms.catalog import FormCatalog
 from plrdesk.forms.loader import parse_form
+from plrdesk.services.call_consent import call_consent_setup, record_call_consent
 from plrdesk.services.changes import Table
 from plrdesk.services.consents import (
+    ConsentRequest,
     FieldProblem,
     InvalidConsent,
     clean_answers,
@@ -29,10 +32,12 @@ from plrdesk.services.consents import (
     withdraw_consent,
 )
 from plrdesk.services.permission_book import load_permission_book
+from plrdesk.services.sessions import add_call_attempt, create_session, decline_call, notes_gate
 from plrdesk.storage.study_file import StudyFile
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 TODAY = dt.date.today()
+NOW = dt.datetime(2009, 2, 3, 18, 0, tzinfo=dt.UTC)
 
 CUSTOM = """\
 id: club-consent
@@ -541,3 +546,106 @@ sections:
     assert visible_items(form, {"a": True, "b": True}) == {"a", "b", "c"}
     # a = no hides b, and b's stale yes must not keep c showing.
     assert visible_items(form, {"a": False, "b": True}) == {"a"}
+
+
+# -- verbal consent taken on the call screen of a phone interview ----------------------------
+
+
+def call_for_g5(db: Session, forms: FormCatalog, *outcomes: str) -> uuid.UUID:
+    """A phone interview with G5 (no consent yet), its attempts logged."""
+    made = create_session(db, forms, "phone-interview", "parent-phone-interview", ["G5"], None)
+    for n, outcome in enumerate(outcomes):
+        add_call_attempt(db, made.record_id, NOW + dt.timedelta(hours=n), outcome)
+    return made.record_id
+
+
+def on_call(**overrides: Any) -> ConsentRequest:
+    fields: dict[str, Any] = {
+        "participant_ref": "G5",
+        "form_id": "parent-verbal-consent",
+        "form_version": "1",
+        "method": ConsentMethod.VERBAL,
+        "given_on": TODAY,
+        "answers": {"understands-purpose": True, "take-part": True},
+        "confirmations": {
+            "understands-purpose": NOW.isoformat(),
+            "take-part": (NOW + dt.timedelta(seconds=30)).isoformat(),
+        },
+    }
+    fields.update(overrides)
+    return ConsentRequest(**fields)
+
+
+def test_the_call_screen_reads_the_parents_script_with_the_study_filled_in(
+    study: StudyFile, forms: FormCatalog
+) -> None:
+    with study.transaction() as db:
+        session_id = call_for_g5(db, forms, "no-answer")
+        setup = call_consent_setup(db, forms, session_id)
+        assert setup is not None
+        assert (setup.participant_ref, setup.form.id) == ("G5", "parent-verbal-consent")
+        assert setup.placeholders["study.researcher"] == "Claire Beaumont"
+        assert call_consent_setup(db, forms, "S7") is None  # G1 consented already
+
+
+def test_consent_recorded_on_the_call_is_in_the_register_and_opens_the_notes(
+    study: StudyFile, forms: FormCatalog
+) -> None:
+    with study.transaction() as db:
+        session_id = call_for_g5(db, forms, "no-answer", "reached")
+        assert notes_gate(db, session_id).awaiting_consent == ("G5",)
+        changes = record_call_consent(db, forms, session_id, on_call())
+        (consent_id,) = changes.added_ids(Table.CONSENT)
+        assert changes.updated_ids(Table.SESSION) == [session_id]
+    with study.transaction() as db:
+        row = db.get_one(m.Consent, consent_id)
+        assert (row.participant.ref, row.method, row.form) == (
+            "G5",
+            "verbal",
+            "parent-verbal-consent",
+        )
+        assert row.confirmations["take-part"] == (NOW + dt.timedelta(seconds=30)).isoformat()
+        assert row.recorded_by == "Claire Beaumont"
+        assert notes_gate(db, session_id).open
+        (event,) = db.scalars(select(m.AuditEvent).filter_by(action="consent-on-call"))
+        assert event.record_ids == [str(session_id), str(consent_id)]
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "request_fields", "message"),
+    [
+        (("no-answer",), {}, "Log the call as answered"),
+        (("reached",), {"participant_ref": "G1"}, "G1 is not waiting"),
+        (("reached",), {"method": ConsentMethod.WRITTEN}, "verbal consent"),
+        (("reached",), {"form_id": "parental-consent"}, "not a script"),
+        (("reached",), {"answers": {"understands-purpose": True}}, "take-part"),
+    ],
+)
+def test_consent_on_the_call_is_refused_before_anything_is_written(
+    study: StudyFile,
+    forms: FormCatalog,
+    outcomes: tuple[str, ...],
+    request_fields: dict[str, Any],
+    message: str,
+) -> None:
+    with study.transaction() as db:
+        session_id = call_for_g5(db, forms, *outcomes)
+    fields = {"confirmations": {}, **request_fields}
+    with pytest.raises(InvalidConsent, match=message), study.transaction() as db:
+        record_call_consent(db, forms, session_id, on_call(**fields))
+    with study.transaction() as db:
+        assert consents_of(db, "G5") == []
+        assert not notes_gate(db, session_id).open
+
+
+def test_no_consent_on_a_call_declined_or_outside_a_phone_interview(
+    study: StudyFile, forms: FormCatalog
+) -> None:
+    with study.transaction() as db:
+        session_id = call_for_g5(db, forms, "reached")
+        decline_call(db, session_id, NOW + dt.timedelta(hours=2), "not now, maybe in spring")
+        with pytest.raises(InvalidConsent, match="declined"):
+            record_call_consent(db, forms, session_id, on_call(confirmations={}))
+        with pytest.raises(InvalidConsent, match="not a phone interview"):
+            record_call_consent(db, forms, "S1", on_call(confirmations={}))
+        assert consents_of(db, "G5") == []

@@ -14,6 +14,14 @@ from sqlalchemy.orm import Session
 from plrdesk.cli.study_commands import shipped_forms
 from plrdesk.domain import models as m
 from plrdesk.domain.ids import EntryId
+from plrdesk.domain.kinds import ParticipantKind, SessionKind
+from plrdesk.domain.permissions import (
+    PermissionBook,
+    PersonFact,
+    consent_on_the_call,
+    session_gaps,
+)
+from plrdesk.services import audit
 from plrdesk.services.changes import Table
 from plrdesk.services.entries import (
     NotASessionMember,
@@ -32,18 +40,27 @@ from plrdesk.services.entries import (
 )
 from plrdesk.services.search import search_study
 from plrdesk.services.sessions import (
+    CallDecline,
+    CallDeclined,
     ConsentGateBlocked,
+    NotesGate,
+    NotesLocked,
     UnknownGuide,
     UnknownParticipant,
     add_call_attempt,
     create_session,
+    decline_call,
     end_session,
     has_verbal_consent,
+    is_declined,
     list_sessions,
     next_ref,
+    notes_gate,
     participant_choices,
+    require_notes_open,
     session_detail,
     set_call_minutes,
+    set_call_note,
     set_call_outcome,
     start_session,
 )
@@ -341,6 +358,10 @@ def test_participant_choices_and_verbal_consent(demo_study: StudyFile) -> None:
     assert choices["C6"].withdrawn
     assert choices["C6"].gaps == ("has withdrawn",)
     assert choices["G2"].gaps == ("has not consented to take part",)
+    assert choices["G2"].phone_gaps == ()  # taken on the call
+    assert choices["G2"].consent_on_call
+    assert not choices["G1"].consent_on_call
+    assert choices["C6"].phone_gaps == ("has withdrawn",)
     assert choices["P1"].gaps == ()
     assert choices["P2"].descriptor == "head teacher, school sector"
 
@@ -349,3 +370,140 @@ def test_session_of_an_entry(demo_study: StudyFile) -> None:
     with demo_study.transaction() as db:
         entry_id = db.scalars(select(m.Entry.id).filter_by(ref="E80")).one()
         assert session_ref_of_entry(db, EntryId(entry_id)) == "S11"
+
+
+# -- a phone interview as calls really go ----------------------------------------------------
+
+
+def drop_g2_consent(db: Session) -> None:
+    db.delete(db.scalars(select(m.Consent).filter_by(ref="K20")).one())  # G2's verbal
+
+
+def phone_for_g2(study: StudyFile) -> uuid.UUID:
+    with study.transaction() as db:
+        drop_g2_consent(db)
+    with study.transaction() as db:
+        made = create_session(
+            db, shipped_forms(), "phone-interview", "parent-phone-interview", ["G2"], NOW
+        )
+    return made.record_id
+
+
+def book(*people: tuple[str, ParticipantKind], withdrawn: str | None = None) -> PermissionBook:
+    facts = {
+        ref: PersonFact(ref, kind, dt.date(2009, 1, 1) if ref == withdrawn else None)
+        for ref, kind in people
+    }
+    return PermissionBook(facts)
+
+
+def test_the_gate_lets_a_phone_interview_take_consent_on_the_call() -> None:
+    everyone = book(
+        ("G1", ParticipantKind.PARENT),
+        ("G2", ParticipantKind.PARENT),
+        ("C1", ParticipantKind.CHILD),
+        withdrawn="G2",
+    )
+    assert consent_on_the_call(everyone, ["G1", "G2", "C1"]) == ["G1"]
+    phone = session_gaps(everyone, ["G1", "G2", "C1"], SessionKind.PHONE_INTERVIEW)
+    assert [(g.ref, g.reason) for g in phone] == [
+        ("G2", "has withdrawn"),
+        ("C1", "has no parental consent"),
+        ("C1", "has not given their own assent"),
+    ]
+    interview = session_gaps(everyone, ["G1"], SessionKind.PRACTITIONER_INTERVIEW)
+    assert [(g.ref, g.reason) for g in interview] == [("G1", "has not consented to take part")]
+
+
+def test_a_phone_interview_is_made_before_the_parents_consent_its_notes_shut(
+    demo_study: StudyFile,
+) -> None:
+    session_id = phone_for_g2(demo_study)
+    with demo_study.transaction() as db:
+        assert audit_events(db, "consent-gate-override") == []
+        detail = session_detail(db, session_id)
+        assert detail.gate == NotesGate(awaiting_consent=("G2",))
+        assert not detail.gate.open
+        with pytest.raises(NotesLocked, match="G2 has not given verbal consent"):
+            require_notes_open(db, session_id)
+        require_notes_open(db, "S7")  # G1 consented: open
+        assert notes_gate(db, "S1").open  # not a phone interview: its gate was at the start
+    with demo_study.transaction() as db:
+        db.delete(db.scalars(select(m.Consent).filter_by(ref="K1")).one())  # P1's
+    with pytest.raises(ConsentGateBlocked), demo_study.transaction() as db:
+        create_session(db, shipped_forms(), "practitioner-interview", None, ["P1"], NOW)
+
+
+def test_a_phone_interview_made_past_the_gate_keeps_its_notes_open(
+    demo_study: StudyFile,
+) -> None:
+    session_id = phone_for_g2(demo_study)
+    with demo_study.transaction() as db:
+        assert not notes_gate(db, session_id).open
+        # What an older version kept when a phone interview went past the gate.
+        g2 = db.scalars(select(m.Participant.id).filter_by(ref="G2")).one()
+        reason = "Parent agreed by letter; verbal consent to follow"
+        audit.record(db, "consent-gate-override", [session_id, g2], participants=1, reason=reason)
+    with demo_study.transaction() as db:
+        assert notes_gate(db, session_id).open
+
+
+def test_call_attempts_keep_a_note(demo_study: StudyFile) -> None:
+    attempt_id = uuid.uuid4()
+    with demo_study.transaction() as db:
+        add_call_attempt(
+            db, "S9", NOW, "call-back", note="  call back Tuesday ", attempt_id=attempt_id
+        )
+        set_call_note(db, attempt_id, "call back Tuesday after 4")
+        with pytest.raises(ValueError, match="declining ends the session"):
+            add_call_attempt(db, "S9", NOW, "declined")
+        with pytest.raises(ValueError, match="only a decline makes one"):
+            set_call_outcome(db, attempt_id, "declined")
+    with demo_study.transaction() as db:
+        last = session_detail(db, "S9").call_attempts[-1]
+        assert (last.outcome, last.note) == ("call-back", "call back Tuesday after 4")
+        set_call_note(db, attempt_id, "   ")
+    with demo_study.transaction() as db:
+        assert session_detail(db, "S9").call_attempts[-1].note is None
+        assert all("Tuesday" not in str(e.detail) for e in audit_events(db, "call-attempt"))
+
+
+def test_a_parent_who_declines_ends_the_session_with_the_reason_and_nothing_else(
+    demo_study: StudyFile,
+) -> None:
+    session_id = phone_for_g2(demo_study)
+    at = NOW + dt.timedelta(minutes=5)
+    with demo_study.transaction() as db:
+        add_call_attempt(db, session_id, NOW, "no-answer", note="call back Tuesday")
+        with pytest.raises(ValueError, match="say why"):
+            decline_call(db, session_id, at, "  ")
+        made = decline_call(db, session_id, at, " does not want to talk about the school ")
+        assert made.updated_ids(Table.SESSION) == [session_id]
+    with demo_study.transaction() as db:
+        detail = session_detail(db, session_id)
+        assert [(a.outcome, a.note) for a in detail.call_attempts] == [
+            ("no-answer", "call back Tuesday"),
+            ("declined", "does not want to talk about the school"),
+        ]
+        assert detail.ended_at == at
+        assert detail.entries == []
+        assert detail.gate.declined == CallDecline(at, "does not want to talk about the school")
+        assert is_declined(a.outcome for a in detail.call_attempts)
+        with pytest.raises(NotesLocked, match="declined"):
+            require_notes_open(db, session_id)
+        with pytest.raises(CallDeclined, match="make a new session"):
+            add_call_attempt(db, session_id, at, "reached")
+        with pytest.raises(CallDeclined):
+            decline_call(db, session_id, at, "again")
+        declined = detail.call_attempts[-1].id
+        with pytest.raises(ValueError, match="stays declined"):
+            set_call_outcome(db, declined, "reached")
+        with pytest.raises(ValueError, match="kept as it was logged"):
+            set_call_note(db, declined, "")
+        (event,) = audit_events(db, "decline-call")
+        assert "school" not in str(event.detail)
+
+
+def test_a_parent_who_consented_withdraws_rather_than_declines(demo_study: StudyFile) -> None:
+    with pytest.raises(ValueError, match="withdraw them"), demo_study.transaction() as db:
+        decline_call(db, "S9", NOW, "changed her mind")

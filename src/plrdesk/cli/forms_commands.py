@@ -1,4 +1,11 @@
-"""Handlers for `plrdesk forms ...`: check, readability, print, import-xlsform."""
+"""Handlers for `plrdesk forms ...`: check, readability, print, import-xlsform.
+
+A form that prints a blank where a study detail belongs (the study has no researcher,
+organisation or contact yet) is a warning, never an error: `forms print` still writes the
+PDF (blanks to fill in by hand) and exits as it would have, with one warning line naming
+the details; `forms check --study FILE` lists them per form among its warnings (exit 0
+when nothing else is wrong). See docs/forms.md.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,10 @@ from plrdesk.cli.output import say, warn
 from plrdesk.cli.study_commands import opened
 from plrdesk.forms.catalog import FormCatalog, usable_catalog
 from plrdesk.forms.loader import LoadedForm, read_form
-from plrdesk.forms.problems import FormErrors, Problem
+from plrdesk.forms.problems import FormErrors, Problem, Severity
+from plrdesk.forms.schema import FormDefinition
+
+HOW_TO_SET = "Study > Study details… in the app, or `plrdesk import STUDY details.json --merge`"
 
 
 def _form_files(paths: list[Path]) -> list[Path]:
@@ -38,7 +48,9 @@ def cmd_forms_check(args: argparse.Namespace) -> int:
         errors = exc.problems
     warnings = sorted(w for loaded in catalog.forms.values() for w in loaded.warnings)
     if args.study is not None:
-        errors += _drift_problems(args, catalog)
+        drift, blanks = _study_problems(args, catalog)
+        errors += drift
+        warnings += blanks
     for problem in [*errors, *warnings]:
         say(str(problem))
     if errors:
@@ -47,12 +59,25 @@ def cmd_forms_check(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
-def _drift_problems(args: argparse.Namespace, catalog: FormCatalog) -> list[Problem]:
+def _study_problems(
+    args: argparse.Namespace, catalog: FormCatalog
+) -> tuple[list[Problem], list[Problem]]:
+    """Against the study: wording changed without a new version (errors), and the study
+    details each form would print as blanks (warnings)."""
+    from plrdesk.services.study_details import missing_for_form, study_details
     from plrdesk.services.study_forms import drifted
 
     args.file = args.study
     with opened(args) as study, study.transaction() as db:
         drifts = drifted(db, catalog)
+        details = study_details(db)
+    blanks = []
+    for _key, loaded in sorted(catalog.forms.items()):
+        missing = missing_for_form(details, loaded.definition)
+        if missing:
+            message = blank_details(loaded.definition, missing, args.study.name)
+            line = loaded.lines.line(("id",))
+            blanks.append(Problem(loaded.path, line, message, Severity.WARNING))
     problems = []
     for drift in drifts:
         loaded = catalog.forms[(drift.form_id, drift.version)]
@@ -65,7 +90,15 @@ def _drift_problems(args: argparse.Namespace, catalog: FormCatalog) -> list[Prob
                 " raise the version",
             )
         )
-    return problems
+    return problems, blanks
+
+
+def blank_details(form: FormDefinition, missing: list[str], study_name: str) -> str:
+    """The warning for a form printed with blanks: which details, and how to set them."""
+    return (
+        f"{form.id} prints a blank for the study's {', '.join(missing)}"
+        f" ({study_name} has none yet; set them with {HOW_TO_SET})"
+    )
 
 
 def usable_forms() -> FormCatalog:
@@ -116,6 +149,7 @@ def cmd_forms_readability(args: argparse.Namespace) -> int:
 
 def cmd_forms_print(args: argparse.Namespace) -> int:
     from plrdesk.printing.form_pdf import print_form
+    from plrdesk.services.study_details import missing_for_form, study_details
 
     catalog = usable_forms()
     loaded = find_form(args.form, catalog)
@@ -129,7 +163,10 @@ def cmd_forms_print(args: argparse.Namespace) -> int:
             participant_ref=args.participant,
             shipped=catalog,
         )
+        missing = missing_for_form(study_details(db), loaded.definition)
     say(f"wrote {args.output} ({pages} page{'s' if pages != 1 else ''})")
+    if missing:
+        warn(f"warning: {blank_details(loaded.definition, missing, args.study.name)}")
     return Exit.OK
 
 

@@ -133,6 +133,17 @@ def build() -> Parser:
         metavar="N",
         help='show counts under N as "fewer than N" (N is 2 or more)',
     )
+    p.add_argument(
+        "--extracts",
+        action="store_true",
+        help="add every quotable coded passage, verbatim or not, under its theme",
+    )
+    p.add_argument(
+        "--count-consent-overrides",
+        action="store_true",
+        help="count people admitted by a consent override who still lack consent"
+        " (left out by default)",
+    )
 
     forms = add("forms", "check, measure, print and convert form definitions")
     forms_sub = forms.add_subparsers(dest="forms_command", metavar="ACTION", parser_class=Parser)

@@ -117,8 +117,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             ),
         )
         changes = imported[0]
-    counts = ", ".join(f"{n} {table}" for table, n in changes.counts().items() if table != "study")
-    say(f"imported into {args.file}: {counts or 'nothing new'}")
+    parts = [f"{n} {table}" for table, n in changes.counts().items() if table != "study"]
+    if changes.updated_ids(Table.STUDY) or changes.added_ids(Table.STUDY):
+        parts.insert(0, "the study's details")  # a details-only merge is not "nothing new"
+    say(f"imported into {args.file}: {', '.join(parts) or 'nothing new'}")
     for notice in changes.notices:
         say(notice)
     return Exit.OK

@@ -32,6 +32,7 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from plrdesk.domain.ids import new_id
+from plrdesk.domain.study_details import contact_line
 from plrdesk.domain.types import AwareDateTime
 
 JsonValue = Any
@@ -50,7 +51,11 @@ def _pk() -> Mapped[uuid.UUID]:
 
 
 class Study(Base):
-    """The one study a file holds (a single row)."""
+    """The one study a file holds (a single row).
+
+    The researcher's contact is kept in parts: `phone`, `email`, and `other_contact`, a
+    free line kept in the column `contact` that older plrdesk versions filled with their
+    one contact line. `contact` reads the parts joined, the line forms print."""
 
     __tablename__ = "study"
 
@@ -58,12 +63,21 @@ class Study(Base):
     title: Mapped[str] = mapped_column(Text)
     researcher: Mapped[str | None] = mapped_column(Text)
     organisation: Mapped[str | None] = mapped_column(Text)
-    contact: Mapped[str | None] = mapped_column(Text)
+    other_contact: Mapped[str | None] = mapped_column("contact", Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
     aims: Mapped[list[str]] = mapped_column(JSON, default=list)
     endorsed_by: Mapped[str | None] = mapped_column(Text)
+    endorser_role: Mapped[str | None] = mapped_column(Text)
     endorsed_on: Mapped[dt.date | None]
     endorsement_notes: Mapped[str | None] = mapped_column(Text)
+    ethics_reference: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
+
+    @property
+    def contact(self) -> str | None:
+        """Phone, e-mail and the other contact line, joined: what `{study.contact}` prints."""
+        return contact_line(self.phone, self.email, self.other_contact)
 
 
 class Identifier(Base):
@@ -178,6 +192,10 @@ class StudySession(Base):
     guide_version: Mapped[str | None] = mapped_column(String(40))
     started_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
+    # Seconds the session's clock ran while the study was open in plrdesk (the clock does
+    # not run while the app is closed or the study locked); None: never timed by the app
+    # (imported, or from before the column), its length then reads ended_at - started_at.
+    running_seconds: Mapped[int | None]
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     members: Mapped[list[SessionMember]] = relationship(
@@ -208,6 +226,8 @@ class CallAttempt(Base):
     at: Mapped[dt.datetime]
     outcome: Mapped[str] = mapped_column(String(20))
     minutes: Mapped[int | None]
+    # The researcher's note on the attempt ("call back Tuesday"); on a declined call, why.
+    note: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     session: Mapped[StudySession] = relationship(back_populates="call_attempts")

@@ -6,7 +6,9 @@ The rules are those of study-json-v1:
 - a child holds a permission only when both a guardian's latest consent on their behalf
   and the child's own latest assent grant it (a child's "no" always wins);
 - a participant is withdrawn when they have a withdrawal date, or when they no longer
-  hold take-part because the consent that granted it was withdrawn.
+  hold take-part because the consent that granted it was withdrawn;
+- a phone interview may be made before an adult in it has consented: their verbal
+  consent is taken on the call, and until then no note can be taken in it.
 
 Pure functions over plain values, so the app, the export and the tests share one truth.
 """
@@ -17,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from plrdesk.domain.kinds import ParticipantKind, Permission
+from plrdesk.domain.kinds import ParticipantKind, Permission, SessionKind
 
 
 @dataclass(frozen=True)
@@ -120,3 +122,28 @@ def consent_gaps(book: PermissionBook, refs: Iterable[str]) -> list[ConsentGap]:
         elif Permission.TAKE_PART not in book.own(ref):
             gaps.append(ConsentGap(ref, "has not consented to take part"))
     return gaps
+
+
+def consent_on_the_call(book: PermissionBook, refs: Iterable[str]) -> list[str]:
+    """Who in a phone interview gives their consent on the call itself: each adult who has
+    not withdrawn and does not yet hold take-part. Until they do, the call can be logged
+    but the interview guide stays shut (no note can be taken)."""
+    return [
+        ref
+        for ref in refs
+        if book.people[ref].kind != ParticipantKind.CHILD
+        and not book.is_withdrawn(ref)
+        and Permission.TAKE_PART not in book.own(ref)
+    ]
+
+
+def session_gaps(book: PermissionBook, refs: Iterable[str], kind: SessionKind) -> list[ConsentGap]:
+    """The consent gate before making a session of this kind: `consent_gaps`, except that
+    a phone interview is made before an adult's consent, which is taken on the call (see
+    `consent_on_the_call`). A withdrawn person, or a child, still blocks it."""
+    wanted = list(refs)
+    gaps = consent_gaps(book, wanted)
+    if kind != SessionKind.PHONE_INTERVIEW:
+        return gaps
+    on_call = set(consent_on_the_call(book, wanted))
+    return [gap for gap in gaps if gap.ref not in on_call]

@@ -3,7 +3,10 @@
 Counting is the shared function's (`domain.passages.raised_by` over `load_corpus`), so a
 figure in the export is the figure on the analysis screen. Withdrawn participants and
 entries flagged for safeguarding are in no count, quote or source; withdrawn participants
-only in `methods.withdrawn`. Every text that leaves passes through the injected anonymiser.
+only in `methods.withdrawn`. Participants admitted through a consent override without the
+consent since are left out in the same way, or counted, as asked (export.overrides). Every
+text that leaves passes through the injected anonymiser; extracts are made whether or not
+the summary carries them, so the anonymiser reads the same texts either way.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import uuid
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,14 +24,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from plrdesk.domain import models as m
-from plrdesk.domain.kinds import SessionKind
-from plrdesk.domain.passages import ThemeNode, ThemeTree, by_kind, raised_by
+from plrdesk.domain.passages import by_kind, raised_by
 from plrdesk.export import disclosure as dsc
+from plrdesk.export import ordering
 from plrdesk.export.model import (
+    ConsentOverrides,
     Disclosure,
     ExportBundle,
     ExportPassage,
     Methods,
+    Overridden,
     Period,
     Question,
     ReviewItem,
@@ -37,10 +42,13 @@ from plrdesk.export.model import (
     Theme,
     ThemeOutline,
 )
-from plrdesk.export.passages import PassageExporter, SessionEntry
+from plrdesk.export.overrides import admitted_by_override, leave_out
+from plrdesk.export.passages import PassageExporter, SessionEntry, read_entries
 from plrdesk.export.redaction import Anonymiser, Texts
 from plrdesk.forms.schema import ItemType
+from plrdesk.services.calls import is_declined
 from plrdesk.services.corpus import Corpus, load_corpus
+from plrdesk.services.export_review import made_redactions
 from plrdesk.services.permission_book import load_permission_book
 from plrdesk.services.progress import NO_PROGRESS, Progress
 from plrdesk.services.study_forms import catalog_for
@@ -49,7 +57,6 @@ if TYPE_CHECKING:
     from plrdesk.forms.catalog import FormCatalog
     from plrdesk.forms.schema import FormDefinition
 
-SESSION_ORDER: tuple[str, ...] = tuple(kind.value for kind in SessionKind)
 _STEPS = 5
 
 
@@ -59,17 +66,21 @@ def build_summary(
     anonymiser: Anonymiser,
     *,
     suppress_below: int | None = None,
+    extracts: bool = False,
+    overridden: Overridden = Overridden.LEAVE_OUT,
     progress: Progress | None = None,
 ) -> ExportBundle:
     """The anonymised summary of the study in `db`, with what the renderers need beside it.
 
     `forms` are the shipped forms (the study's stored versions are added); `anonymiser` is
-    `redact(text) -> Redacted`; with `suppress_below` N, counts under N read "fewer than N".
+    `redact(text) -> Redacted`; with `suppress_below` N, counts under N read "fewer than N";
+    with `extracts` each theme carries its extracts; `overridden` says what to do with
+    those admitted through a consent override who still lack consent.
     """
     if suppress_below is not None and suppress_below < 2:
         raise ValueError("suppress_below must be 2 or more")
     catalog = catalog_for(db, forms) if forms is not None else None
-    builder = _Builder(db, catalog, Texts(anonymiser), suppress_below)
+    builder = _Builder(db, catalog, Texts(anonymiser), suppress_below, extracts, overridden)
     with _gc_paused():
         return builder.build((progress or NO_PROGRESS).step)
 
@@ -100,17 +111,28 @@ class _Tally:
     responses: int = 0
     hands: Counter[str] = field(default_factory=Counter)
     with_withdrawn: bool = False  # a show of hands taken while a withdrawn participant was there
+    with_left_out: bool = False  # ... while someone left out (a consent override) was there
 
 
 class _Builder:
     def __init__(
-        self, db: Session, catalog: FormCatalog | None, texts: Texts, suppress_below: int | None
+        self,
+        db: Session,
+        catalog: FormCatalog | None,
+        texts: Texts,
+        suppress_below: int | None,
+        extracts: bool,
+        overridden: Overridden,
     ) -> None:
         self.db = db
         self.catalog = catalog
         self.texts = texts
         self.below = suppress_below
+        self.extracts = extracts
+        self.overridden = Overridden(overridden)
+        self.left_out: set[str] = set()  # refs admitted by an override, not counted
         self.hands_with_withdrawn: list[str] = []
+        self.hands_with_left_out: list[str] = []
         self.entries: dict[uuid.UUID, list[SessionEntry]] = {}
 
     def count(self, n: int) -> int | str:
@@ -122,9 +144,19 @@ class _Builder:
         book = load_permission_book(self.db, self.catalog)
         people = list(self.db.scalars(select(m.Participant).order_by(m.Participant.position)))
         withdrawn = {p.ref for p in people if book.is_withdrawn(p.ref)}
-        present = [p for p in people if p.ref not in withdrawn]
-        sessions = [s for s in self._sessions() if _counted(s, withdrawn)]
-        self.entries = self._entries()
+        admitted = admitted_by_override(self.db, book, people)
+        if self.overridden == Overridden.LEAVE_OUT:
+            self.left_out = {p.ref for p in admitted}
+            corpus = Corpus(leave_out(corpus.passages, self.left_out), corpus.tree)
+        present = [p for p in people if p.ref not in withdrawn | self.left_out]
+        sessions = [
+            s
+            for s in self._sessions()
+            if _counted(s, withdrawn | self.left_out)
+            # a call the parent declined is no interview held (services/calls.py)
+            and not is_declined(a.outcome for a in s.call_attempts)
+        ]
+        self.entries = read_entries(self.db)
         describer = dsc.Describer(
             [dsc.Person(p.ref, p.kind, dict(p.attributes)) for p in present], self._rules()
         )
@@ -132,7 +164,9 @@ class _Builder:
         step(1, _STEPS)
         study = self._study()
         methods = self._methods(sessions, present, len(withdrawn))
-        themes, outline, rows = self._themes(corpus, _kinds(p.kind for p in present), exporter)
+        themes, outline, rows, extract_rows = self._themes(
+            corpus, ordering.kinds(p.kind for p in present), exporter
+        )
         step(2, _STEPS)
         questions = self._questions(sessions, withdrawn)
         step(3, _STEPS)
@@ -156,8 +190,15 @@ class _Builder:
             summary=summary,
             outline=outline,
             passages=rows,
+            extracts=self.extracts,
+            extract_rows=extract_rows,
             sources=sources,
             redaction_counts=everything.counts(),
+            made=made_redactions(self.texts.redact.results()),
+            overrides=ConsentOverrides(
+                {k: self.count(n) for k, n in ordering.by_kind(p.kind for p in admitted).items()},
+                self.overridden,
+            ),
             review=[ReviewItem(label, where) for label, where in everything.needing_review()],
             guide_titles=guide_titles,
             suppress_below=self.below,
@@ -180,31 +221,6 @@ class _Builder:
                 )
             )
         )
-
-    def _entries(self) -> dict[uuid.UUID, list[SessionEntry]]:
-        """Every entry of the study, by session, in order: plain rows from one query.
-        (As ORM objects, 50,000 entries took most of a whole export's time.)"""
-        rows = self.db.execute(
-            select(
-                m.Entry.session_id,
-                m.Entry.id,
-                m.Entry.question,
-                m.Participant.ref,
-                m.Entry.follow_up,
-                m.Entry.show_of_hands,
-                m.Entry.safeguarding_flagged_at,
-                m.Entry.at,
-                m.Entry.text,
-            )
-            .outerjoin(m.Participant, m.Entry.speaker_id == m.Participant.id)
-            .order_by(m.Entry.session_id, m.Entry.position)
-        )
-        found: dict[uuid.UUID, list[SessionEntry]] = defaultdict(list)
-        for session_id, entry_id, question, speaker, follow_up, hands, flagged, at, text in rows:
-            found[session_id].append(
-                SessionEntry(entry_id, question, speaker, follow_up, hands, flagged, at, text)
-            )
-        return found
 
     def _rules(self) -> dict[str, dsc.DescriptorRule]:
         return {
@@ -250,37 +266,41 @@ class _Builder:
             for day in (_session_date(s, self.entries.get(s.id, ())) for s in sessions)
             if day is not None
         )
+        session_kinds = ordering.ordered(by_session, ordering.SESSION_ORDER)
         return Methods(
-            sessions={k: self.count(by_session[k]) for k in _ordered(by_session, SESSION_ORDER)},
-            participants={k: self.count(by_person[k]) for k in _kinds(by_person)},
+            sessions={k: self.count(by_session[k]) for k in session_kinds},
+            participants={k: self.count(by_person[k]) for k in ordering.kinds(by_person)},
             withdrawn=self.count(withdrawn),
             period=Period(start=months[0] if months else None, to=months[-1] if months else None),
         )
 
     def _themes(
         self, corpus: Corpus, kinds: list[str], exporter: PassageExporter
-    ) -> tuple[list[Theme], list[ThemeOutline], list[ExportPassage]]:
-        themes, outline, rows = [], [], []
-        for node, depth in _depth_first(corpus.tree):
+    ) -> tuple[list[Theme], list[ThemeOutline], list[ExportPassage], list[ExportPassage]]:
+        themes, outline, rows, extract_rows = [], [], [], []
+        for node, depth in ordering.depth_first(corpus.tree):
             name = self.texts.text(("theme", node.id), node.name, "a theme's name")
             description = self.texts.text(
                 ("theme-description", node.id), node.description or "", f"theme '{name}'"
             )
             raised = raised_by(corpus.passages, corpus.tree, node.id, by_kind)
             quotes, exemplars, theme_rows = exporter.quotes(node.id, name)
+            extracts, extracted = exporter.extracts(node.id, name, in_summary=self.extracts)
             themes.append(
                 Theme(
                     name=name,
                     description=description,
                     raised_by={kind: self.count(len(raised.get(kind, ()))) for kind in kinds},
                     quotes=quotes,
+                    extracts=extracts if self.extracts else None,
                 )
             )
             outline.append(
                 ThemeOutline(node.id, node.parent_id, depth, node.colour, tuple(exemplars))
             )
             rows += theme_rows
-        return themes, outline, rows
+            extract_rows += extracted
+        return themes, outline, rows, extract_rows
 
     def _questions(self, sessions: Sequence[m.StudySession], withdrawn: set[str]) -> list[Question]:
         guides: dict[str, dict[str, _Tally]] = {}
@@ -296,18 +316,20 @@ class _Builder:
                     if item.type != ItemType.INFO
                 }
             someone_withdrawn = any(p.ref in withdrawn for p in session.participants)
+            someone_left_out = any(p.ref in self.left_out for p in session.participants)
             for entry in self.entries.get(session.id, ()):
                 if entry.question is None or entry.safeguarding_flagged_at is not None:
                     continue
                 tally = questions.setdefault(entry.question, _Tally())
                 speaker = entry.speaker_ref
-                if speaker is not None and speaker in withdrawn:
+                if speaker is not None and (speaker in withdrawn or speaker in self.left_out):
                     continue
                 if speaker is not None and not entry.follow_up:
                     tally.responses += 1
                 if entry.show_of_hands:
                     tally.hands.update({k: int(v) for k, v in entry.show_of_hands.items()})
                     tally.with_withdrawn |= someone_withdrawn
+                    tally.with_left_out |= someone_left_out
         return [
             self._question(guide, question, tally)
             for guide, questions in guides.items()
@@ -322,6 +344,8 @@ class _Builder:
             hands[shown_key] += tally.hands[key]
         if tally.with_withdrawn:
             self.hands_with_withdrawn.append(f"{guide}/{question}")
+        if tally.with_left_out:
+            self.hands_with_left_out.append(f"{guide}/{question}")
         return Question(
             guide=self.texts.text(("id", guide), guide, "a guide's id"),
             question=self.texts.text(("id", question), question, "a question's id"),
@@ -331,14 +355,18 @@ class _Builder:
         )
 
     def _notes(self) -> list[str]:
-        if not self.hands_with_withdrawn:
-            return []
-        which = ", ".join(self.hands_with_withdrawn)
-        return [
-            f"{len(self.hands_with_withdrawn)} show(s) of hands ({which}) were counted in a"
-            " session with a participant who has since withdrawn; the counts may include"
-            " their hands, which cannot be told apart"
-        ]
+        notes = []
+        for hands, who in (
+            (self.hands_with_withdrawn, "a participant who has since withdrawn"),
+            (self.hands_with_left_out, "someone left out (admitted by a consent override)"),
+        ):
+            if hands:
+                notes.append(
+                    f"{len(hands)} show(s) of hands ({', '.join(hands)}) were counted in a"
+                    f" session with {who}; the counts may include their hands, which cannot"
+                    " be told apart"
+                )
+        return notes
 
     def _guide_titles(self, sessions: Sequence[m.StudySession]) -> dict[str, str]:
         titles = {}
@@ -363,28 +391,3 @@ def _session_date(session: m.StudySession, entries: Sequence[SessionEntry]) -> d
     times = [e.at for e in entries if e.at is not None]
     times += [a.at for a in session.call_attempts]
     return min(times, default=None)
-
-
-def _ordered(counts: Iterable[str], order: Sequence[str]) -> list[str]:
-    present = set(counts)
-    return [k for k in order if k in present] + sorted(present - set(order))
-
-
-def _kinds(kinds: Iterable[str]) -> list[str]:
-    return _ordered(kinds, dsc.KIND_ORDER)
-
-
-def _depth_first(tree: ThemeTree) -> list[tuple[ThemeNode, int]]:
-    children: dict[object, list[ThemeNode]] = defaultdict(list)
-    for node in tree.nodes.values():  # in the themes' order (position)
-        parent = node.parent_id if node.parent_id in tree.nodes else None
-        children[parent].append(node)
-    found: list[tuple[ThemeNode, int]] = []
-
-    def walk(parent: object, depth: int) -> None:
-        for node in children.get(parent, []):
-            found.append((node, depth))
-            walk(node.id, depth + 1)
-
-    walk(None, 0)
-    return found

@@ -4,6 +4,12 @@ other renderers need (theme nesting, CSV rows, QDPX sources, the redaction repor
 `Summary` is exactly the contract's JSON: its fields are declared in the contract's order,
 so `Summary.to_json()` writes the keys in that order. Everything else a renderer needs lives
 beside it in `ExportBundle` and never reaches the JSON.
+
+One extension, asked for by `--extracts`: each theme gains `extracts`, after `quotes`. The
+key is left out of the JSON altogether without the option (not written as `null` or `[]`),
+so a summary exported as before is the contract's, key for key: the contract is checked
+from outside, and a checker that refuses unknown keys (the house rule for study-json-v1)
+must keep passing it (docs/export.md, "Extracts").
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -51,11 +58,22 @@ class Quote(_Part):
     session_kind: str
 
 
+class Extract(_Part):
+    """A coded passage a writer may use (the quote rules but `verbatim`): the words as
+    said (`verbatim`) or the researcher's note of them."""
+
+    text: str
+    descriptor: str
+    session_kind: str
+    verbatim: bool
+
+
 class Theme(_Part):
     name: str
     description: str
     raised_by: dict[str, Count]
     quotes: list[Quote]
+    extracts: list[Extract] | None = None  # only with --extracts; never written as null
 
 
 class Question(_Part):
@@ -83,6 +101,11 @@ class Summary(_Part):
 
     def to_jsonable(self) -> dict[str, object]:
         dumped: dict[str, object] = self.model_dump(mode="json", by_alias=True)
+        themes = dumped["themes"]
+        assert isinstance(themes, list)
+        for theme in themes:
+            if theme["extracts"] is None:  # not asked for: the contract's keys only
+                del theme["extracts"]
         return dumped
 
     def to_json(self) -> str:
@@ -105,15 +128,41 @@ class ThemeOutline:
     exemplars: tuple[bool, ...]  # parallel to the theme's quotes
 
 
+class Overridden(StrEnum):
+    """What an export does with participants admitted to a session through the audited
+    consent override (services.sessions.create_session) who still lack the consent to take
+    part: left out of every figure, quote and extract (the default), or counted. Either way
+    the reading formats' methods say so (docs/decisions.md, "Export")."""
+
+    LEAVE_OUT = "leave-out"
+    COUNT = "count"
+
+
+@dataclass(frozen=True)
+class ConsentOverrides:
+    """Who took part through a consent override without the consent since, by kind (counts
+    as the summary shows them, so "fewer than N" under --suppress-below), and whether the
+    export counted them. Empty `admitted` when there were none."""
+
+    admitted: dict[str, int | str] = field(default_factory=dict)
+    treatment: Overridden = Overridden.LEAVE_OUT
+
+    @property
+    def counted(self) -> bool:
+        return self.treatment == Overridden.COUNT
+
+
 @dataclass(frozen=True)
 class ExportPassage:
-    """One row of the CSV: a quote with its theme and the question it was said under."""
+    """One row of the CSV: a quote (or, with --extracts, an extract) with its theme and the
+    question it was said under."""
 
     theme: str
     descriptor: str
     session_kind: str
     question: str  # the question's label (anonymised), "" when the entry had none
     text: str
+    verbatim: bool = True
 
 
 @dataclass(frozen=True)
@@ -150,9 +199,17 @@ class ExportBundle:
     summary: Summary
     outline: list[ThemeOutline] = field(default_factory=list)
     passages: list[ExportPassage] = field(default_factory=list)
+    # With --extracts the summary's themes carry them, and the CSV has a row per extract.
+    extracts: bool = False
+    extract_rows: list[ExportPassage] = field(default_factory=list)
     sources: list[ExportSource] = field(default_factory=list)
     # By label, over every text that leaves in any format (each distinct text once).
     redaction_counts: dict[str, int] = field(default_factory=dict)
+    # By label, every redaction the anonymiser made in the texts the build read, each
+    # distinct text once: the figure Prepare export's review lists (the same function
+    # counts both, services.export_review.made_redactions), and the export's report's.
+    made: dict[str, int] = field(default_factory=dict)
+    overrides: ConsentOverrides = field(default_factory=ConsentOverrides)
     review: list[ReviewItem] = field(default_factory=list)
     guide_titles: dict[str, str] = field(default_factory=dict)  # guide id -> anonymised title
     suppress_below: int | None = None

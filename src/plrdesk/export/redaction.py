@@ -23,7 +23,7 @@ Anonymiser = Callable[[str], Redacted]
 
 
 class Redactor:
-    """The anonymiser, asked once per distinct text."""
+    """The anonymiser, asked once per distinct text; `results` is what it did to each."""
 
     def __init__(self, anonymiser: Anonymiser) -> None:
         self._anonymiser = anonymiser
@@ -35,6 +35,10 @@ class Redactor:
             found = self._anonymiser(text)
             self._seen[text] = found
         return found
+
+    def results(self) -> list[Redacted]:
+        """Every distinct text asked for so far, redacted, in the order first asked."""
+        return list(self._seen.values())
 
 
 class Tally:

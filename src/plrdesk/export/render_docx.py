@@ -1,7 +1,8 @@
 """Word (python-docx): built-in styles throughout, so the researcher can go on writing the
 report in it: Title, Heading 1/2/3 (the navigation pane and a table of contents pick them
 up), 'Intense Quote' for the quotes the researcher marked as exemplars and 'Quote' for the
-others, a table for the methods, bullets for the aims."""
+others, a table for the methods, bullets for the aims, and with --extracts an appendix of
+extracts by theme ('Quote' for the speaker's words, body text for the researcher's notes)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,8 @@ def render(bundle: ExportBundle, out: BinaryIO) -> None:
                 if q.show_of_hands:
                     figures += f" Show of hands: {wording.hands_text(q.show_of_hands)}."
                 doc.add_paragraph(figures)
+    if bundle.extracts:
+        _extracts(doc, bundle)
     doc.add_heading("About this summary", level=1)
     for line in wording.about(bundle):
         doc.add_paragraph(line, style="List Bullet")
@@ -81,3 +84,20 @@ def _methods(doc: Any, bundle: ExportBundle) -> None:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
     doc.add_paragraph(f"Period: {wording.period(m.period)}.")
+    overrides = wording.overrides(bundle)
+    if overrides:
+        doc.add_paragraph(overrides)
+
+
+def _extracts(doc: Any, bundle: ExportBundle) -> None:
+    doc.add_heading("Appendix: extracts by theme", level=1)
+    doc.add_paragraph(wording.EXTRACTS_INTRO)
+    for theme, place in zip(bundle.summary.themes, bundle.outline, strict=True):
+        doc.add_heading(theme.name, level=min(2 + place.depth, 9))
+        if not theme.extracts:
+            doc.add_paragraph(wording.NO_EXTRACTS).runs[0].italic = True
+        for extract in theme.extracts or ():
+            said = doc.add_paragraph(extract.text, style="Quote" if extract.verbatim else None)
+            said.paragraph_format.keep_with_next = True  # never apart from its attribution
+            attribution = doc.add_paragraph(f"— {wording.extract_attribution(extract)}")
+            attribution.alignment = WD_ALIGN_PARAGRAPH.RIGHT

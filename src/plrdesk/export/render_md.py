@@ -1,5 +1,6 @@
-"""Markdown: the title, a methods table, a section per theme (sub-themes nested) with its
-counts and quotes as block quotes, an appendix of questions, and how it was anonymised."""
+"""Markdown: the title, the aims, a methods table, a section per theme (sub-themes nested)
+with its description, counts and quotes as block quotes, an appendix of questions, with
+--extracts an appendix of extracts by theme, and how it was anonymised."""
 
 from __future__ import annotations
 
@@ -34,7 +35,11 @@ def markdown(bundle: ExportBundle) -> str:
     for kind, count in s.methods.participants.items():
         lines.append(f"| {wording.kind_name(kind).capitalize()} | {count} |")
     lines.append(f"| Withdrew (left out of everything below) | {s.methods.withdrawn} |")
-    lines += ["", f"Period: {wording.period(s.methods.period)}.", "", "## Themes", ""]
+    lines += ["", f"Period: {wording.period(s.methods.period)}.", ""]
+    overrides = wording.overrides(bundle)
+    if overrides:
+        lines += [escape(overrides), ""]
+    lines += ["## Themes", ""]
     for index, (theme, place) in enumerate(zip(s.themes, bundle.outline, strict=True)):
         level = "#" * min(3 + place.depth, 6)
         lines += [f"{level} {escape(theme.name)}", ""]
@@ -60,5 +65,21 @@ def markdown(bundle: ExportBundle) -> str:
                 if q.show_of_hands:
                     figures += f" Show of hands: {escape(wording.hands_text(q.show_of_hands))}."
                 lines += [f"**{escape(q.label)}** (`{q.question}`)", "", figures, ""]
+    if bundle.extracts:
+        lines += _extracts(bundle)
     lines += ["## About this summary", "", *(f"- {escape(line)}" for line in wording.about(bundle))]
     return "\n".join(lines) + "\n"
+
+
+def _extracts(bundle: ExportBundle) -> list[str]:
+    lines = ["## Appendix: extracts by theme", "", escape(wording.EXTRACTS_INTRO), ""]
+    for theme, place in zip(bundle.summary.themes, bundle.outline, strict=True):
+        lines += [f"{'#' * min(3 + place.depth, 6)} {escape(theme.name)}", ""]
+        if not theme.extracts:
+            lines += [f"*{escape(wording.NO_EXTRACTS)}*", ""]
+        for extract in theme.extracts or ():
+            text = escape(extract.text)
+            said = f"“{text}”" if extract.verbatim else text
+            lines += [f"- {said} — *{escape(wording.extract_attribution(extract))}*"]
+        lines += [""] if theme.extracts else []
+    return lines

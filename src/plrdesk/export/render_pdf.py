@@ -1,5 +1,6 @@
-"""PDF (reportlab): a title page, the methods, a section per theme with its counts and
-quotes, and an appendix per question with a bar chart of each show of hands.
+"""PDF (reportlab): a title page (with the aims), the methods, a section per theme with
+its description, counts and quotes, an appendix per question with a bar chart of each show
+of hands, and with --extracts an appendix of extracts by theme.
 
 Only the PDF standard fonts are used (as for printed forms), so the file looks the same
 on any machine. Headings are PDF bookmarks, so a reader can jump to a theme.
@@ -106,6 +107,7 @@ STYLES = {
         textColor=colors.HexColor("#444444"),
         spaceAfter=8,
     ),
+    "note": _style("note", leftIndent=18, rightIndent=12, spaceBefore=4, spaceAfter=1),
     "label": _style("label", fontName=BOLD, spaceBefore=8, spaceAfter=2, keepWithNext=True),
     "cell": _style("cell", spaceAfter=0),
 }
@@ -155,6 +157,8 @@ def render(bundle: ExportBundle, out: BinaryIO) -> None:
     )
     story: list[Flowable] = _title_page(bundle) + _methods(bundle) + _themes(bundle)
     story += _appendix(bundle)
+    if bundle.extracts:
+        story += _extracts(bundle)
     doc.build(story, onLaterPages=_footer(s.study.title))
 
 
@@ -202,11 +206,13 @@ def _methods(bundle: ExportBundle) -> list[Flowable]:
     table.setStyle(
         TableStyle([("BACKGROUND", (0, header), (-1, header), colors.HexColor("#e4ecf4"))])
     )
+    overrides = wording.overrides(bundle)
     return [
         _p("Methods", "h1"),
         table,
         Spacer(1, 4 * mm),
         _p(f"Period: {wording.period(m.period)}.", "body"),
+        *([_p(overrides, "body")] if overrides else []),
     ]
 
 
@@ -245,6 +251,26 @@ def _appendix(bundle: ExportBundle) -> list[Flowable]:
             else:
                 block.append(_p(figures, "small"))
             story.append(KeepTogether(block))
+    return story
+
+
+def _extracts(bundle: ExportBundle) -> list[Flowable]:
+    """Theme by theme (bookmarked as in the themes), each extract with its attribution:
+    the speaker's words in quotation marks and italics, a note of them in plain type."""
+    story: list[Flowable] = [PageBreak(), _p("Appendix: extracts by theme", "h1")]
+    story.append(_p(wording.EXTRACTS_INTRO, "small"))
+    for theme, place in zip(bundle.summary.themes, bundle.outline, strict=True):
+        heading = _p(theme.name, "h2" if place.depth == 0 else "h3")
+        blocks = [
+            [
+                _p(f"“{e.text}”", "quote") if e.verbatim else _p(e.text, "note"),
+                _p(f"— {wording.extract_attribution(e)}", "attribution"),
+            ]
+            for e in theme.extracts or ()
+        ]
+        first = blocks[0] if blocks else [_p(wording.NO_EXTRACTS, "small")]
+        story.append(KeepTogether([heading, *first]))  # a heading never ends a page
+        story += [KeepTogether(block) for block in blocks[1:]]
     return story
 
 

@@ -1,14 +1,16 @@
-"""One export of a study, for every caller: `export_study(db, forms, fmt, suppress_below)`.
+"""One export of a study, for every caller: `export_study(db, forms, fmt, suppress_below)`,
+with `extracts` and the treatment of consent overrides (`overridden`) as keywords.
 
 The command line (`plrdesk export`) and the app (Study > Prepare export…) both call this,
 so the same study, format and threshold give the same bytes from either. It chooses the
 study's anonymiser (its register and the researcher's stored review decisions: the app
 saves a review before it exports, so nothing else needs passing), builds the summary once
 (`build.build_summary`, counts under `suppress_below` shown as "fewer than N") and renders
-it in memory. Writing the file is the caller's (`storage.files.write_atomically` behind its
-output guard), and so is recording it (`record_export`, once the file is there): the
-command line waits for the study lock to write the audit line, the app writes it on its
-worker in the export's own transaction.
+it in memory, with its `ExportReport` (export.report): the one source of every figure the
+callers then print, show or audit. Writing the file is the caller's
+(`storage.files.write_atomically` behind its output guard), and so is recording it
+(`record_export`, once the file is there): the command line waits for the study lock to
+write the audit line, the app writes it on its worker in the export's own transaction.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from sqlalchemy.orm import Session
 
 from plrdesk.export.build import build_summary
 from plrdesk.export.formats import renderer
+from plrdesk.export.model import Overridden
 from plrdesk.export.redaction import Anonymiser
-from plrdesk.export.report import report_lines
+from plrdesk.export.report import ExportReport, export_report
 from plrdesk.services import audit
 from plrdesk.services.changes import Changes
 from plrdesk.services.progress import NO_PROGRESS, Progress
@@ -38,18 +41,6 @@ ENGINE = "plrdesk.anonymise.engine"
 
 class NoAnonymiser(RuntimeError):
     """This build of plrdesk has no anonymiser: nothing may be exported."""
-
-
-@dataclass(frozen=True)
-class ExportReport:
-    """What an export did, without any of its words: for the researcher (the command
-    line prints `lines`, the app shows them and a status line) and the audit log."""
-
-    fmt: str
-    redactions: int  # every redaction of every text that leaves, in any format
-    needs_review: int  # redactions the anonymiser was not sure of and nobody decided
-    suppress_below: int | None
-    lines: tuple[str, ...]  # the redaction report (export.report.report_lines)
 
 
 @dataclass(frozen=True)
@@ -84,12 +75,17 @@ def export_study(
     fmt: str,
     suppress_below: int | None = None,
     *,
+    extracts: bool = False,
+    overridden: Overridden = Overridden.LEAVE_OUT,
     progress: Progress | None = None,
 ) -> Exported:
     """The anonymised summary of the study in `db`, rendered as `fmt`.
 
     `forms` are the shipped forms (the study's stored versions are added). With
-    `suppress_below` N (2 or more), counts under N read "fewer than N". `progress` sees
+    `suppress_below` N (2 or more), counts under N read "fewer than N"; with `extracts`
+    each theme carries its extracts (an appendix in the reading formats, a row each in the
+    CSV); `overridden` says whether those admitted through a consent override who still
+    lack consent are left out (the default) or counted. `progress` sees
     the build's steps and one for rendering; any step may raise Cancelled, the last one
     after rendering, so a caller that writes straight after has written nothing then.
     """
@@ -105,19 +101,18 @@ def export_study(
         step(done, total + 1)
 
     bundle = build_summary(
-        db, forms, study_anonymiser(db), suppress_below=suppress_below, progress=Progress(building)
+        db,
+        forms,
+        study_anonymiser(db),
+        suppress_below=suppress_below,
+        extracts=extracts,
+        overridden=overridden,
+        progress=Progress(building),
     )
     out = io.BytesIO()
     render(bundle, out)
     step(built + 1, built + 1)
-    report = ExportReport(
-        fmt=fmt,
-        redactions=sum(bundle.redaction_counts.values()),
-        needs_review=len(bundle.review),
-        suppress_below=bundle.suppress_below,
-        lines=tuple(report_lines(bundle, fmt)),
-    )
-    return Exported(out.getvalue(), report)
+    return Exported(out.getvalue(), export_report(bundle, fmt))
 
 
 def record_export(db: Session, report: ExportReport) -> Changes:

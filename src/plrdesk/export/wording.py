@@ -1,12 +1,13 @@
 """The words the reading formats (Markdown, PDF, DOCX) share, so they say the same thing:
-group names, counts in a sentence, the study period, a quote's attribution."""
+group names, counts in a sentence, the study period, a quote's and an extract's
+attribution, and how participants admitted by a consent override were treated."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from plrdesk.domain.dates import month_and_year
-from plrdesk.export.model import ExportBundle, Period, Quote
+from plrdesk.export.model import ConsentOverrides, ExportBundle, Extract, Period, Quote
 
 _KINDS = {
     "practitioner": ("practitioner", "practitioners"),
@@ -71,6 +72,58 @@ def period(span: Period) -> str:
 def attribution(quote: Quote) -> str:
     return (
         f"{quote.descriptor[:1].upper()}{quote.descriptor[1:]}, {session_name(quote.session_kind)}"
+    )
+
+
+def extract_attribution(extract: Extract) -> str:
+    """ "A parent or carer, phone interview; word for word" (or "; the researcher's note"):
+    a writer must not put a note of what was said in quotation marks."""
+    how = "word for word" if extract.verbatim else "the researcher's note, not word for word"
+    said = f"{extract.descriptor[:1].upper()}{extract.descriptor[1:]}"
+    return f"{said}, {session_name(extract.session_kind)}; {how}"
+
+
+NO_EXTRACTS = "No passage under this theme may be quoted."
+EXTRACTS_INTRO = (
+    "Every coded passage that may be quoted (the speaker agreed to be quoted, has not"
+    " withdrawn, and nothing in it was flagged as a safeguarding concern), theme by theme, in"
+    " the order it was said. Passages in quotation marks are the speaker's words; the"
+    " others are the researcher's notes of what was said and are not to be quoted as words."
+)
+
+
+def _admitted(overrides: ConsentOverrides) -> str:
+    return listing([counted(n, kind) for kind, n in overrides.admitted.items()])
+
+
+def overrides(bundle: ExportBundle) -> str | None:
+    """The methods' sentence on participants admitted through a consent override who still
+    lack the consent to take part, saying how the figures treat them; None when none."""
+    found = bundle.overrides
+    if not found.admitted:
+        return None
+    treated = (
+        "They are counted in the figures below, as the researcher chose; none of their"
+        " words is quoted without their permission to be quoted."
+        if found.counted
+        else "They are left out of every figure, quote and extract below."
+    )
+    return (
+        f"Consent overrides: {_admitted(found)} joined a session before the consent"
+        " needed to take part was recorded (the researcher recorded why), and it has not"
+        f" been recorded since. {treated}"
+    )
+
+
+def overrides_report(found: ConsentOverrides) -> str | None:
+    """The command's report line on the same (after "consent overrides: ")."""
+    if not found.admitted:
+        return None
+    if found.counted:
+        return f"{_admitted(found)} without the consent to take part: counted, as asked"
+    return (
+        f"{_admitted(found)} without the consent to take part: left out of every figure,"
+        " quote and extract (--count-consent-overrides counts them)"
     )
 
 

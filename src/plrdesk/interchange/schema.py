@@ -10,6 +10,7 @@ import base64
 import binascii
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -25,6 +26,12 @@ from pydantic import (
 from pydantic import Strict as StrictMode
 
 from plrdesk.domain.kinds import CallOutcome, ConsentMethod, ParticipantKind, SessionKind
+from plrdesk.domain.study_details import (
+    email_problem,
+    endorsed_on_problem,
+    one_line_problem,
+    phone_problem,
+)
 
 # SQLite stores whole numbers in 64 bits; a larger one would fail at the insert.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -127,17 +134,49 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+def _refuse(check: Callable[[str], str | None]) -> AfterValidator:
+    """A rule of domain.study_details as a validator: the app and an import refuse alike."""
+
+    def validate(value: str) -> str:
+        problem = check(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(validate)
+
+
+def _not_future(value: dt.date) -> dt.date:
+    problem = endorsed_on_problem(value, dt.date.today())
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+OneLine = Annotated[str, _refuse(one_line_problem)]
+Email = Annotated[str, _refuse(email_problem)]
+Phone = Annotated[str, _refuse(phone_problem)]
+
+
 class Endorsement(Strict):
     by: NonEmpty
-    on: IsoDate | None = None
+    role: OneLine | None = None  # extension: the endorser's role, if `by` names a person
+    on: Annotated[IsoDate, AfterValidator(_not_future)] | None = None
     notes: str | None = None
 
 
 class StudyBlock(Strict):
+    """The study's own details. Into an existing study (`--merge`, or the same title) only
+    the keys the file gives are set: a file of a few details leaves the others as they
+    are, and a key given as null clears its detail (see docs/formats.md)."""
+
     title: NonEmpty
     researcher: str | None = None
     organisation: str | None = None
-    contact: str | None = None  # extension: fills {study.contact} on printed forms
+    contact: str | None = None  # extension: the free contact line (older studies' only one)
+    phone: Phone | None = None  # extension
+    email: Email | None = None  # extension
+    ethics_reference: OneLine | None = None  # extension
     aims: list[NonEmpty] = []
     endorsement: Endorsement | None = None
 
@@ -194,6 +233,7 @@ class CallAttemptIn(Strict):
     at: IsoTime
     outcome: Outcome
     minutes: Count | None = None
+    note: str | None = None  # extension: "call back Tuesday", or why they declined
 
 
 class Safeguarding(Strict):

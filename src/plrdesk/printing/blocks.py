@@ -1,5 +1,10 @@
 """The parts around a form's body: the study header, the signature lines, the researcher's
-contact details and, on a participant's copy, how and when the consent was given."""
+contact details and, on a participant's copy, how and when the consent was given.
+
+A study detail that is not filled in prints as a line to write on ("________"), so a form
+can still be completed by hand. Which details each form prints is what
+`services.study_details.details_used_by` says (the app and `forms print` warn with it
+before printing); tests/printing/test_study_details_printed.py keeps the two in step."""
 
 from __future__ import annotations
 
@@ -34,10 +39,14 @@ def header(
     story.append(para(study.title or "________", look["study"]))
     who = f"Researcher: {study.researcher or '________'}"
     where = f"Organisation: {study.organisation or '________'}"
+    # The ethics reference only when there is one: no form asks for it to be written in.
+    ethics = f"Ethics reference: {study.ethics_reference}" if study.ethics_reference else None
     if look.large:  # one fact a line: a long line would wrap in the middle of a name
         story += [para(who, look["cell"]), para(where, look["meta"])]
     else:
         story.append(para(f"{who} \u00b7 {where}", look["meta"]))
+    if ethics:  # a line of its own: beside the others it would wrap in the middle
+        story.append(para(ethics, look["meta"]))
     story.append(para(study.fill(form.title), look["title"]))
     return story
 
@@ -116,8 +125,9 @@ def contact(form: FormDefinition, study: StudyText, look: Look) -> list[Flowable
         return []
     blank = "________"
     who = f"{study.researcher or blank}, {study.organisation or blank}"
-    text = f"If you have any questions, please contact {who}"
-    text += f": {study.contact}." if study.contact else "."
+    # No contact yet: a line to write it on, as for any detail (a participant with only a
+    # name to go on could not reach the researcher).
+    text = f"If you have any questions, please contact {who}: {study.contact or blank}."
     return [KeepTogether([para("Contact", look["heading"]), para(text, look["body"])])]
 
 

@@ -23,13 +23,20 @@ class StudyText:
     title: str | None = None
     researcher: str | None = None
     organisation: str | None = None
-    contact: str | None = None
+    contact: str | None = None  # phone, e-mail and the other contact line, joined
+    ethics_reference: str | None = None
 
     @classmethod
     def of(cls, study: m.Study | None) -> StudyText:
         if study is None:
             return cls()
-        return cls(study.title, study.researcher, study.organisation, study.contact)
+        return cls(
+            study.title,
+            study.researcher,
+            study.organisation,
+            study.contact,
+            study.ethics_reference,
+        )
 
     def values(self) -> Mapping[str, str | None]:
         return {

@@ -232,6 +232,12 @@ def validate_answers(form: FormDefinition, answers: Mapping[str, Any]) -> list[F
     return problems
 
 
+def takes_a_time(item: Item) -> bool:
+    """Whether a verbal consent keeps the time this item was agreed to: its confirmations,
+    the statements and yes-no questions (`record_consent` checks those times)."""
+    return item.type in {ItemType.STATEMENT, ItemType.YES_NO}
+
+
 def short_text(text: str, limit: int = 60) -> str:
     """The start of an item's wording, cut at a word, for messages and accessible names."""
     words = " ".join(text.split())

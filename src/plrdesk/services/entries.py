@@ -23,6 +23,7 @@ from plrdesk.domain import models as m
 from plrdesk.domain.ids import EntryId, new_id
 from plrdesk.domain.spans import Edit, Span, apply_edits, remap_by_diff
 from plrdesk.services import audit
+from plrdesk.services.calls import require_notes_open
 from plrdesk.services.changes import Changes, Table
 from plrdesk.services.sessions import Created, SessionRef, find_session
 
@@ -173,8 +174,10 @@ def add_entry(
     (a member of the session, or None for the facilitator or the group).
 
     Without `position` it goes last; with it, it goes there and later entries move down.
+    A phone interview takes no note before the parent's consent is recorded on the call.
     """
     row = find_session(db, session)
+    require_notes_open(db, row.id)
     speaker = _speaker(db, row, speaker_ref)
     if position is None:
         position = _next_position(db, row.id)

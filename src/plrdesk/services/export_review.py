@@ -17,6 +17,10 @@ A rejected proposal is still listed (its decision shown as Keep) so it can be ch
 back: when the study has decisions, each text is also redacted without them, and the
 redactions a `reject` removed are listed from that pass.
 
+`made_redactions` counts what the anonymiser did to those texts, by label: the figure the
+review shows and the one the export's report gives (the export counts its own texts with
+this function), so the two cannot disagree.
+
 `apply_review` stores the researcher's accepts and rejects (`record_decision`) and adds
 missed names to the register (`add_to_register`); the audit log gets the counts and
 record ids, never the words.
@@ -25,6 +29,7 @@ record ids, never the words.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -117,12 +122,18 @@ class Proposal:
 @dataclass(frozen=True)
 class ReviewSet:
     """What Prepare export shows: the proposals (those needing review first, then those
-    the anonymiser was unsure of but the researcher decided, then the rest) and the
-    descriptor warnings of the summary."""
+    the anonymiser was unsure of but the researcher decided, then the rest), the
+    descriptor warnings of the summary, and the redactions the export would make by label
+    (`made_redactions`: a Keep already stored makes none)."""
 
     proposals: list[Proposal]
     warnings: list[str]
     texts: int  # distinct texts the anonymiser looked at
+    made: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def redactions(self) -> int:
+        return sum(self.made.values())
 
     def get(self, key: ProposalKey) -> Proposal | None:
         return next((p for p in self.proposals if p.key == key), None)
@@ -170,6 +181,15 @@ class SummaryBuilder(Protocol):
 
 
 # -- proposals --------------------------------------------------------------------------
+
+
+def made_redactions(texts: Iterable[Redacted]) -> dict[str, int]:
+    """By label (most first, then by name), the redactions made in `texts`, each of which
+    is one distinct text: what the review lists as "would redact" and what the export's
+    report says it redacted. A redaction of nothing but white space or punctuation (no
+    folded text: no proposal to list) is not counted."""
+    counter = Counter(r.label for t in texts for r in t.redactions if fold_key(r.original))
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
 def study_anonymiser(db: Session) -> Anonymiser:
@@ -233,7 +253,7 @@ def proposed_redactions(
             p.key,
         ),
     )
-    return ReviewSet(proposals, warnings, len(seen))
+    return ReviewSet(proposals, warnings, len(seen), made_redactions(seen.values()))
 
 
 def _with_rejected(

@@ -1,10 +1,13 @@
-"""Sessions: list them, open one, create one behind the consent gate, start and end it,
-log the call attempts of a phone interview.
+"""Sessions: list them, open one, create one behind the consent gate, start and end it.
 
 Every operation takes the database session first and returns what it changed (a
 `Changes`, or a `Created` that also names the new record). Audit events name record ids
 and fixed words only; the one typed text they keep is the reason for overriding the
 consent gate, because that reason is the accountability record itself.
+
+A phone interview is made before the parent has consented: their consent is taken on the
+call, and its notes stay shut until then. Its call log, the gate on its notes and a
+parent declining on the call are in services.calls (re-exported here).
 """
 
 from __future__ import annotations
@@ -19,12 +22,36 @@ from sqlalchemy.orm import Session, selectinload
 
 from plrdesk.domain import models as m
 from plrdesk.domain.ids import EntryId, ParticipantId, SessionId, new_id
-from plrdesk.domain.kinds import CallOutcome, ConsentMethod, ParticipantKind, SessionKind
-from plrdesk.domain.permissions import ConsentGap, consent_gaps
+from plrdesk.domain.kinds import ConsentMethod, ParticipantKind, SessionKind
+from plrdesk.domain.permissions import (
+    ConsentGap,
+    consent_gaps,
+    consent_on_the_call,
+    session_gaps,
+)
 from plrdesk.services import audit
+from plrdesk.services.calls import (
+    CallAttemptView,
+    CallDecline,
+    CallDeclined,
+    NotesGate,
+    NotesLocked,
+    add_call_attempt,
+    answered,
+    attempt_view,
+    decline_call,
+    gate_of,
+    is_declined,
+    notes_gate,
+    require_notes_open,
+    set_call_minutes,
+    set_call_note,
+    set_call_outcome,
+)
 from plrdesk.services.changes import Changes, Table
 from plrdesk.services.permission_book import load_permission_book
 from plrdesk.services.refs import next_ref
+from plrdesk.services.session_lookup import Created, SessionRef, UnknownSession, find_session
 from plrdesk.services.study_forms import catalog_for, store_if_new
 from plrdesk.services.withdrawal import UnknownParticipant
 
@@ -34,35 +61,40 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CallAttemptView",
+    "CallDecline",
+    "CallDeclined",
     "ConsentGateBlocked",
     "Created",
     "EntryRecord",
     "MemberView",
+    "NotesGate",
+    "NotesLocked",
     "ParticipantChoice",
     "SessionDetail",
+    "SessionRef",
     "SessionSummary",
     "UnknownGuide",
     "UnknownParticipant",
     "UnknownSession",
     "add_call_attempt",
+    "answered",
     "create_session",
+    "decline_call",
     "end_session",
     "find_session",
     "has_verbal_consent",
+    "is_declined",
     "list_sessions",
     "next_ref",
+    "notes_gate",
     "participant_choices",
+    "require_notes_open",
     "session_detail",
     "set_call_minutes",
+    "set_call_note",
     "set_call_outcome",
     "start_session",
 ]
-
-SessionRef = str | uuid.UUID
-
-
-class UnknownSession(LookupError):
-    """No session has that ref or id."""
 
 
 class UnknownGuide(LookupError):
@@ -75,14 +107,6 @@ class ConsentGateBlocked(Exception):
     def __init__(self, gaps: list[ConsentGap]) -> None:
         self.gaps = gaps
         super().__init__("; ".join(f"{gap.ref} {gap.reason}" for gap in gaps))
-
-
-@dataclass(kw_only=True)
-class Created(Changes):
-    """The changes of an operation that made one record, with that record's id and ref."""
-
-    record_id: uuid.UUID
-    ref: str | None = None
 
 
 # -- views of a session ----------------------------------------------------------------------
@@ -99,15 +123,6 @@ class MemberView:
     number: int  # 1-based place in the session's member list (the focus group's speaker key)
     withdrawn: bool = False
     verbal_consent: bool = False  # a verbal consent of their own is recorded and not withdrawn
-
-
-@dataclass(frozen=True)
-class CallAttemptView:
-    id: uuid.UUID
-    at: dt.datetime
-    outcome: str
-    minutes: int | None
-    position: int
 
 
 @dataclass
@@ -157,6 +172,7 @@ class SessionDetail:
     members: list[MemberView] = field(default_factory=list)
     call_attempts: list[CallAttemptView] = field(default_factory=list)
     entries: list[EntryRecord] = field(default_factory=list)
+    gate: NotesGate = field(default_factory=NotesGate)
 
     def member(self, ref: str | None) -> MemberView | None:
         return next((member for member in self.members if member.ref == ref), None)
@@ -171,20 +187,11 @@ class ParticipantChoice:
     descriptor: str
     withdrawn: bool
     gaps: tuple[str, ...]  # reasons in plain words, empty when they may take part
+    phone_gaps: tuple[str, ...] = ()  # what still blocks a phone interview with them
+    consent_on_call: bool = False  # a phone interview takes their consent on the call
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def find_session(db: Session, session: SessionRef) -> m.StudySession:
-    """The session with this ref (a string) or id (a UUID)."""
-    if isinstance(session, uuid.UUID):
-        row = db.get(m.StudySession, session)
-    else:
-        row = db.scalars(select(m.StudySession).filter_by(ref=session)).first()
-    if row is None:
-        raise UnknownSession(f"no session {session}")
-    return row
 
 
 def describe(kind: str, attributes: dict[str, Any]) -> str:
@@ -308,8 +315,9 @@ def session_detail(db: Session, session: SessionRef) -> SessionDetail:
         row.started_at,
         row.ended_at,
         members,
-        [CallAttemptView(a.id, a.at, a.outcome, a.minutes, a.position) for a in attempts],
+        [attempt_view(a) for a in attempts],
         [record_of(entry) for entry in entries],
+        gate_of(db, row, book),
     )
 
 
@@ -329,9 +337,14 @@ def participant_choices(db: Session, forms: FormCatalog | None) -> list[Particip
     """Everyone who could be chosen for a session, with the consent gate's verdict."""
     book = load_permission_book(db, forms)
     people = list(db.scalars(select(m.Participant).order_by(m.Participant.position)))
+    refs = [p.ref for p in people]
     gaps: dict[str, list[str]] = {}
-    for gap in consent_gaps(book, [p.ref for p in people]):
+    for gap in consent_gaps(book, refs):
         gaps.setdefault(gap.ref, []).append(gap.reason)
+    phone_gaps: dict[str, list[str]] = {}
+    for gap in session_gaps(book, refs, SessionKind.PHONE_INTERVIEW):
+        phone_gaps.setdefault(gap.ref, []).append(gap.reason)
+    on_call = set(consent_on_the_call(book, refs))
     return [
         ParticipantChoice(
             p.ref,
@@ -339,6 +352,8 @@ def participant_choices(db: Session, forms: FormCatalog | None) -> list[Particip
             describe(p.kind, p.attributes),
             book.is_withdrawn(p.ref),
             tuple(gaps.get(p.ref, ())),
+            tuple(phone_gaps.get(p.ref, ())),
+            p.ref in on_call,
         )
         for p in people
     ]
@@ -361,6 +376,8 @@ def create_session(
     Anyone without consent to take part (a child: without a guardian's consent or their
     own assent) blocks it with `ConsentGateBlocked`, unless `override_reason` says why
     the session goes ahead anyway; the override is audited with the people and the reason.
+    A phone interview is made before an adult's consent, which is taken on the call (its
+    notes stay shut until then: `notes_gate`).
     The guide's latest version is recorded on the session and its text stored in the study.
     """
     session_kind = SessionKind(kind)
@@ -382,7 +399,7 @@ def create_session(
     missing = [ref for ref in refs if ref not in people]
     if missing:
         raise UnknownParticipant(f"no participant with ref {missing[0]!r}")
-    gaps = consent_gaps(load_permission_book(db, catalog), refs)
+    gaps = session_gaps(load_permission_book(db, catalog), refs, session_kind)
     reason = (override_reason or "").strip()
     if gaps and not reason:
         raise ConsentGateBlocked(gaps)
@@ -441,67 +458,6 @@ def end_session(db: Session, session: SessionRef, ended_at: dt.datetime) -> Chan
     audit.record(db, "end-session", [row.id])
     changes = Changes()
     changes.update(Table.SESSION, row.id)
-    return changes
-
-
-# -- call attempts (phone interviews) -------------------------------------------------------------
-
-
-def add_call_attempt(
-    db: Session,
-    session: SessionRef,
-    at: dt.datetime,
-    outcome: str,
-    minutes: int | None = None,
-    *,
-    attempt_id: uuid.UUID | None = None,
-) -> Created:
-    row = find_session(db, session)
-    if row.kind != SessionKind.PHONE_INTERVIEW:
-        raise ValueError("only a phone interview has call attempts")
-    if minutes is not None and minutes < 0:
-        raise ValueError("minutes cannot be negative")
-    last = db.scalar(
-        select(func.max(m.CallAttempt.position)).where(m.CallAttempt.session_id == row.id)
-    )
-    attempt = m.CallAttempt(
-        id=attempt_id or new_id(),
-        session_id=row.id,
-        at=at,
-        outcome=CallOutcome(outcome).value,
-        minutes=minutes,
-        position=(last + 1) if last is not None else 0,
-    )
-    db.add(attempt)
-    db.flush()
-    audit.record(db, "call-attempt", [row.id, attempt.id], outcome=attempt.outcome)
-    changes = Created(record_id=attempt.id)
-    changes.add(Table.CALL_ATTEMPT, attempt.id)
-    return changes
-
-
-def _attempt(db: Session, attempt_id: uuid.UUID) -> m.CallAttempt:
-    attempt = db.get(m.CallAttempt, attempt_id)
-    if attempt is None:
-        raise LookupError("that call attempt no longer exists")
-    return attempt
-
-
-def set_call_outcome(db: Session, attempt_id: uuid.UUID, outcome: str) -> Changes:
-    attempt = _attempt(db, attempt_id)
-    attempt.outcome = CallOutcome(outcome).value
-    changes = Changes()
-    changes.update(Table.CALL_ATTEMPT, attempt.id)
-    return changes
-
-
-def set_call_minutes(db: Session, attempt_id: uuid.UUID, minutes: int | None) -> Changes:
-    if minutes is not None and minutes < 0:
-        raise ValueError("minutes cannot be negative")
-    attempt = _attempt(db, attempt_id)
-    attempt.minutes = minutes
-    changes = Changes()
-    changes.update(Table.CALL_ATTEMPT, attempt.id)
     return changes
 
 

@@ -77,6 +77,7 @@ def dump_document(db: Session) -> JsonObject:
         _compact(
             {
                 "by": study.endorsed_by,
+                "role": study.endorser_role,
                 "on": study.endorsed_on.isoformat() if study.endorsed_on else None,
                 "notes": study.endorsement_notes,
             }
@@ -89,7 +90,10 @@ def dump_document(db: Session) -> JsonObject:
             "title": study.title,
             "researcher": study.researcher,
             "organisation": study.organisation,
-            "contact": study.contact,
+            "contact": study.other_contact,  # the free line; phone and e-mail apart
+            "phone": study.phone,
+            "email": study.email,
+            "ethics_reference": study.ethics_reference,
             "aims": list(study.aims),
             "endorsement": endorsement,
         },
@@ -246,7 +250,12 @@ def _session(s: m.StudySession) -> JsonObject:
             "ended_at": moment(s.ended_at) if s.ended_at else None,
             "call_attempts": [
                 _compact(
-                    {"at": moment(a.at), "outcome": a.outcome, "minutes": a.minutes},
+                    {
+                        "at": moment(a.at),
+                        "outcome": a.outcome,
+                        "minutes": a.minutes,
+                        "note": a.note,
+                    },
                     "at",
                     "outcome",
                 )

@@ -179,16 +179,26 @@ class _Writer:
         return self.db.scalars(select(model).filter_by(ref=ref)).first()
 
     def _study(self, block: StudyBlock, study: m.Study) -> None:
+        """Only the keys the file gives: `plrdesk import STUDY details.json --merge` with a
+        few details leaves the rest alone; a key given as null clears its detail. The
+        endorsement is one detail: given, all four of its parts are set (absent: none)."""
+        given = block.model_fields_set
         study.title = block.title
-        study.researcher = block.researcher
-        study.organisation = block.organisation
-        study.contact = block.contact
-        study.aims = list(block.aims)
-        endorsement = block.endorsement
-        study.endorsed_by = endorsement.by if endorsement else None
-        study.endorsed_on = endorsement.on if endorsement else None
-        study.endorsement_notes = endorsement.notes if endorsement else None
-        self._touched.append(("update", Table.STUDY, study))
+        for key in ("researcher", "organisation", "phone", "email", "ethics_reference"):
+            if key in given:
+                setattr(study, key, getattr(block, key))
+        if "contact" in given:  # the file's one contact line is the study's free line
+            study.other_contact = block.contact
+        if "aims" in given:
+            study.aims = list(block.aims)
+        if "endorsement" in given:
+            endorsement = block.endorsement
+            study.endorsed_by = endorsement.by if endorsement else None
+            study.endorser_role = endorsement.role if endorsement else None
+            study.endorsed_on = endorsement.on if endorsement else None
+            study.endorsement_notes = endorsement.notes if endorsement else None
+        if self.db.is_modified(study):  # the same details again change nothing
+            self._touched.append(("update", Table.STUDY, study))
 
     def _identifiers(self, doc: StudyDocument) -> None:
         position = self.positions.next(m.Identifier)
@@ -303,7 +313,9 @@ class _Writer:
         row.participants = members
         if item.call_attempts:
             row.call_attempts = [
-                m.CallAttempt(at=a.at, outcome=a.outcome, minutes=a.minutes, position=n)
+                m.CallAttempt(
+                    at=a.at, outcome=a.outcome, minutes=a.minutes, note=a.note, position=n
+                )
                 for n, a in enumerate(item.call_attempts)
             ]
         next_entry = max((e.position for e in row.entries), default=-1) + 1
@@ -465,6 +477,7 @@ class _BulkRows:
                 "at": a.at,
                 "outcome": a.outcome.value,
                 "minutes": a.minutes,
+                "note": a.note,
                 "position": n,
             }
             for n, a in enumerate(item.call_attempts)

@@ -16,6 +16,17 @@ from plrdesk.ui.runner import OperationRunner
 from plrdesk.ui.save_state import SaveState
 
 
+@dataclass(frozen=True)
+class FoundWords:
+    """The words a search found in a note, to highlight where the researcher lands."""
+
+    entry_id: uuid.UUID
+    spans: tuple[tuple[int, int], ...]
+    """Where they were in the note's text when searched (Python indexes)."""
+    query: str
+    """What was searched for: to find the words again if the note changed since."""
+
+
 class Navigator(QObject):
     """Requests to move around the study, so pages need not know each other."""
 
@@ -27,6 +38,34 @@ class Navigator(QObject):
     """Select the participant with this ref in the register."""
     sig_record_consent = Signal(str)
     """Open the consent recorder for the participant with this ref."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._next: FoundWords | None = None
+        self._found: FoundWords | None = None
+        # Connected first, so it runs before any page's slot: every request to show an
+        # entry replaces the words of the search before it (a jump from the quote bank
+        # must not light up the words of an old search).
+        self.sig_show_entry.connect(self._showing)
+
+    def show_found(self, found: FoundWords) -> None:
+        """sig_show_entry for a search result: the page that lands on the entry asks
+        `take_found` for the words to highlight there."""
+        self._next = found
+        self.sig_show_entry.emit(found.entry_id)
+
+    def _showing(self, entry_id: uuid.UUID) -> None:
+        found, self._next = self._next, None
+        self._found = found if found is not None and found.entry_id == entry_id else None
+
+    def take_found(self, entry_id: uuid.UUID) -> FoundWords | None:
+        """The search words to highlight in `entry_id`, once, when the latest request to
+        show an entry was a search result for it (None otherwise)."""
+        found = self._found
+        if found is None or found.entry_id != entry_id:
+            return None
+        self._found = None
+        return found
 
 
 @dataclass

@@ -16,33 +16,43 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from plrdesk import settings as app_settings
-from plrdesk.forms.catalog import FormCatalog
 from plrdesk.forms.problems import FormErrors
 from plrdesk.storage.backups import backup_to
 from plrdesk.storage.errors import StudyFileError, WrongPassphrase
-from plrdesk.storage.study_file import STUDY_SUFFIX, StudyFile
+from plrdesk.storage.files import STUDY_SUFFIX
 from plrdesk.ui import leaving, opener
 from plrdesk.ui.idle_lock import IdleLock
-from plrdesk.ui.main_window import MainWindow
-from plrdesk.ui.operations import read_file
-from plrdesk.ui.passphrase_dialog import PassphraseDialog
 from plrdesk.ui.preferences import PreferencesDialog
-from plrdesk.ui.runner import OperationRunner
 from plrdesk.ui.welcome import WelcomeWindow
+
+if TYPE_CHECKING:  # the rest is imported where it is first used: the welcome window needs none
+    from plrdesk.forms.catalog import FormCatalog
+    from plrdesk.storage.study_file import StudyFile
+    from plrdesk.ui.main_window import MainWindow
+    from plrdesk.ui.passphrase_dialog import PassphraseDialog
+    from plrdesk.ui.runner import OperationRunner
 
 log = logging.getLogger(__name__)
 
-OpenWork = Callable[[str], Callable[[], StudyFile]]
+OpenWork = Callable[[str], Callable[[], "StudyFile"]]
 OPENING_WAIT_MS = 30_000
 
 
 class AppController(QObject):
-    sig_study_opened = Signal(MainWindow)
+    sig_study_opened = Signal(QMainWindow)
     """A study is open in this main window."""
     sig_locked = Signal()
     """The study was locked: window gone, key dropped, passphrase dialog up."""
@@ -59,6 +69,7 @@ class AppController(QObject):
         self._opening: opener.Opening | None = None  # owned by self (its Qt parent)
         self._path: Path | None = None
         self._retry_work: OpenWork | None = None
+        self._new_study_path: Path | None = None  # ask its details once it is open
         self.replaced_box: QMessageBox | None = None
         self.unsaved_box: QMessageBox | None = None
         self._closing_window = False
@@ -107,6 +118,7 @@ class AppController(QObject):
         title, ok = QInputDialog.getText(self._parent(), "New study", "Title of the study:")
         if not ok or not title.strip():
             return
+        self._new_study_path = path
         self._ask(
             path, new=True, work=lambda secret: opener.create_and_open(path, secret, title.strip())
         )
@@ -140,6 +152,8 @@ class AppController(QObject):
     def _ask(self, path: Path, *, new: bool, work: OpenWork) -> None:
         """Put up the passphrase dialog, with the keyboard in its field. Its parent is the
         welcome window if that is up, else none: on lock it outlives the main window."""
+        from plrdesk.ui.passphrase_dialog import PassphraseDialog
+
         self._path = path
         dialog = PassphraseDialog(path.name, new=new, parent=self.welcome)
         dialog.sig_passphrase_entered.connect(lambda: self._start_open(work))
@@ -189,6 +203,10 @@ class AppController(QObject):
         self._welcome_unless_a_window_is_up()
 
     def _opened(self, study: StudyFile) -> None:
+        from plrdesk.ui.main_window import MainWindow
+        from plrdesk.ui.runner import OperationRunner
+        from plrdesk.ui.study_details_dialog import edit_study_details
+
         self._opening = None
         dialog, self.dialog = self.dialog, None
         self.settings.remember(study.path)
@@ -212,6 +230,9 @@ class AppController(QObject):
             self.welcome = None
         self.idle.start()
         self.sig_study_opened.emit(self.window)
+        if study.path == self._new_study_path:  # the new-study flow's last step
+            self._new_study_path = None
+            edit_study_details(self.window, self.window.ctx, first_time=True)
         if study.wal_set_aside is not None:
             QMessageBox.information(
                 self.window,
@@ -256,6 +277,8 @@ class AppController(QObject):
             if not name:
                 return
             dest = Path(name)
+        from plrdesk.ui.operations import read_file
+
         # Rescuing: it runs even once the file was replaced under us (the point of it).
         self.runner.run(
             read_file(backup_to, dest, verify=True).rescuing(),

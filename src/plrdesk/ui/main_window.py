@@ -30,6 +30,7 @@ from plrdesk.ui.analysis.page import AnalysisPage
 from plrdesk.ui.consent.open import open_consent_recorder
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.export.export_action import prepare_export
+from plrdesk.ui.help import HelpMenu
 from plrdesk.ui.import_data import import_study_data
 from plrdesk.ui.long_work import run_with_progress
 from plrdesk.ui.operations import read_file
@@ -75,9 +76,10 @@ class MainWindow(QMainWindow):
         for page, title in [
             (self.overview, "&Overview"),
             (self.register, "&Participants"),
-            (self.sessions, "&Sessions"),
+            # Alt+S is the Study menu's and Alt+H the Help menu's (issue 11).
+            (self.sessions, "Sess&ions"),
             (self.analysis, "&Analysis"),
-            (self.search, "Searc&h"),
+            (self.search, "Sea&rch"),
         ]:
             self.tabs.addTab(page, title)
         self.setCentralWidget(self.tabs)
@@ -121,6 +123,11 @@ class MainWindow(QMainWindow):
             return act
 
         menus: dict[str, QMenu] = {}
+        from plrdesk.ui.study_details_dialog import edit_study_details
+
+        self.details_action = action(
+            "&Study", "Study &details…", partial(edit_study_details, self, self.ctx)
+        )
         self.backup_action = action("&Study", "&Back up…", self.back_up, "Ctrl+Shift+B")
         action("&Study", "&Import study data…", lambda: import_study_data(self, self.ctx), "Ctrl+I")
         action("&Study", "Prepare &export…", lambda: prepare_export(self, self.ctx), "Ctrl+E")
@@ -152,6 +159,7 @@ class MainWindow(QMainWindow):
         ):
             action("&View", title, partial(self.tabs.setCurrentWidget, page), f"Ctrl+{number}")
         action("&View", "&Find in notes", self._focus_search, QKeySequence.StandardKey.Find)
+        self.help = HelpMenu(self, self.menuBar(), lambda: self.runner.path)
 
     # -- navigation ------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The study overview: title, aims, endorsement, counts, and the to-do list.
+"""The study overview: the study's details (and which are not filled in yet), counts, and
+the to-do list. Enter on the to-do line about missing details opens Study details.
 
 It reloads for what can change them: people, consents, sessions and calls, the study's own
 details, notes added, removed or changed (a safeguarding flag the to-do list counts).
@@ -20,6 +21,7 @@ from plrdesk.services.note_texts import TextSaved
 from plrdesk.services.overview import Overview, ToDo, study_overview
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.operations import read
+from plrdesk.ui.study_details_dialog import edit_study_details
 
 WATCHED = (
     Table.STUDY,
@@ -85,10 +87,8 @@ class OverviewPage(QWidget):
         aims = "".join(f"<li>{esc(aim)}</li>" for aim in view.aims) or "<li>(none yet)</li>"
         people = ", ".join(f"{n} {kind}" for kind, n in sorted(view.participants.items()))
         sessions = ", ".join(f"{n} {kind}" for kind, n in sorted(view.sessions.items()))
-        by = " · ".join(esc(x) for x in (view.researcher, view.organisation) if x)
         self.summary.setText(
-            f"<h2>{esc(view.title)}</h2><p>{by}</p>"
-            f"<p>{esc(view.endorsement) or 'Not yet endorsed.'}</p>"
+            f"<h2>{esc(view.title)}</h2>{_details_html(view)}"
             f"<h3>Aims</h3><ol>{aims}</ol>"
             f"<p><b>Participants:</b> {people or 'none yet'}"
             f"{f' ({view.withdrawn} withdrawn)' if view.withdrawn else ''}<br>"
@@ -106,6 +106,9 @@ class OverviewPage(QWidget):
 
     def _jump(self, item: QListWidgetItem) -> None:
         todo = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(todo, ToDo) and todo.target == "study":  # the details it lacks
+            edit_study_details(self, self._ctx)
+            return
         if not isinstance(todo, ToDo) or not todo.targets:
             return
         first = todo.targets[0]
@@ -116,6 +119,41 @@ class OverviewPage(QWidget):
             navigator.sig_show_session.emit(first)
         else:
             navigator.sig_show_entry.emit(uuid.UUID(first))
+
+
+def _details_html(view: Overview) -> str:
+    """Who runs the study and how to reach them, the endorsement, the ethics reference,
+    and a line naming what is not filled in yet."""
+
+    def esc(text: str | None) -> str:
+        return html.escape(text or "")
+
+    def facts(*pairs: tuple[str, str | None]) -> str:
+        return " · ".join(f"{label}: {esc(value)}" for label, value in pairs if value)
+
+    details = view.details
+    lines: list[str] = []
+    if details is not None:
+        lines += [
+            facts(("Researcher", details.researcher), ("Organisation", details.organisation)),
+            facts(
+                ("Phone", details.phone),
+                ("E-mail", details.email),
+                ("Other contact", details.other_contact),
+            ),
+            facts(("Ethics reference", details.ethics_reference)),
+        ]
+    parts = [f"<p>{'<br>'.join(line for line in lines if line)}</p>"]
+    parts.append(f"<p>{esc(view.endorsement) or 'Not yet endorsed.'}")
+    if details is not None and details.endorsement_notes:
+        parts.append(f"<br><i>{esc(details.endorsement_notes)}</i>")
+    parts.append("</p>")
+    if view.missing:
+        parts.append(
+            f"<p><b>Not filled in yet:</b> {esc(', '.join(view.missing))}"
+            " (Study &gt; Study details…)</p>"
+        )
+    return "".join(parts)
 
 
 def _notes_counted(changes: Changes) -> bool:

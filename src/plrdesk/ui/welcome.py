@@ -10,10 +10,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenuBar,
     QPushButton,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
+
+from plrdesk.ui.help import HelpMenu, getting_started_page
 
 APP_NAME = "plrdesk"
 
@@ -63,8 +67,6 @@ class WelcomeWindow(QWidget):
         empty = QLabel("No recent studies yet. Create one, or try the demo to look around.")
         empty.setWordWrap(True)
         empty.setStyleSheet("color: palette(mid)")
-        empty.setVisible(not recent)
-        self.recent.setVisible(bool(recent))
 
         buttons = QVBoxLayout()
         for button in (self.new_button, self.open_button, self.demo_button):
@@ -74,19 +76,28 @@ class WelcomeWindow(QWidget):
         right.addWidget(recent_label)
         right.addWidget(self.recent, 1)
         right.addWidget(empty)
-        if not recent:
-            right.addStretch(1)
+        self.getting_started: QTextBrowser | None = None
+        if not recent:  # the first run: what to do first, where the list will be
+            self.getting_started = getting_started_page()
+            right.addWidget(self.getting_started, 1)
         body = QHBoxLayout()
         body.setSpacing(24)
         body.addLayout(buttons, 1)
         body.addLayout(right, 2)
         layout = QVBoxLayout(self)
+        bar = QMenuBar()
+        layout.setMenuBar(bar)
+        self.help = HelpMenu(self, bar, study=lambda: None)
         layout.setContentsMargins(24, 16, 24, 24)
         layout.addWidget(title)
         layout.addWidget(blurb)
         layout.addSpacing(12)
         layout.addLayout(body, 1)
-        self.resize(640, 380)
+        # Only once they are in the layout: shown before, each would be a window of its
+        # own, and flash up on screen for a moment before the welcome window.
+        empty.setVisible(not recent)
+        self.recent.setVisible(bool(recent))
+        self.resize(640 if recent else 780, 380 if recent else 640)  # room for the steps
         self.new_button.setFocus()
 
     def _recent_activated(self, item: QListWidgetItem) -> None:

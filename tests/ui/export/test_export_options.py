@@ -92,8 +92,12 @@ def test_the_export_suppresses_and_says_so(qtbot: QtBot, ctx: StudyContext, tmp_
     dialog.hide_below.setValue(5)
     out = tmp_path / "summary.json"
     dialog.output.setText(str(out))
-    with qtbot.waitSignal(dialog.sig_exported, timeout=WAIT_MS):
+    with qtbot.waitSignal(dialog.sig_exported, timeout=WAIT_MS) as exported:
         dialog.export_button.click()
     assert json.loads(out.read_text(encoding="utf-8"))["methods"]["withdrawn"] == "fewer than 5"
     assert "counts under 5 shown as 'fewer than 5'" in dialog.report.toPlainText()
-    assert statuses[-1] == "Exported summary.json (json, anonymised, groups under 5 hidden)"
+    n = exported.args[0].report.redactions
+    assert (
+        statuses[-1]
+        == f"Exported summary.json (json, anonymised, {n} redactions, groups under 5 hidden)"
+    )

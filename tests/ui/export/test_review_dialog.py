@@ -110,7 +110,13 @@ def test_review_keep_add_and_export(qtbot: QtBot, ctx: StudyContext, tmp_path: P
     assert "Oakwell" not in text
     assert dialog.report.isVisible()
     assert dialog.report.toPlainText().startswith(f"Wrote {out} (json, anonymised)")
-    assert "redactions: 1 (place 1)" in dialog.report.toPlainText()
+    report = dialog.report.toPlainText().splitlines()
+    # Every redaction in what the export read, as the review lists them (Castlebrook kept):
+    # the school in the notes, Mr Adebayo, and the place just added ...
+    assert report[1].startswith("redactions: 3 (")
+    assert "place 1" in report[1]
+    assert report[2].startswith("  1 of them in the summary's own text")  # ... in the JSON
+    assert exported.args[0].report.redactions == 3
     assert dialog.names.count() == 0
     events = on_worker(qtbot, ctx, audit_events)[-2:]
     assert events == [

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -46,7 +47,8 @@ def page(qtbot: QtBot, ctx: StudyContext) -> RegisterPage:
     page.show()
     qtbot.waitExposed(page)
     page.activateWindow()  # shortcuts and focus need an active window on a real display
-    qtbot.waitActive(page)
+    # (qtbot.waitActive is a context manager: called bare, it waited for nothing)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
     qtbot.waitUntil(lambda: page.model.rowCount() == 16)
     return page
 

@@ -132,6 +132,6 @@ def test_document_models_follow_changes(
     qtmodeltester.check(calls)
     assert lines.rowCount(lines.question_index("advice")) == 1
     assert calls.rowCount() == 2
-    assert calls.index(1, CallLogModel.OUTCOME).data() == "Reached"
+    assert calls.index(1, CallLogModel.OUTCOME).data() == "Answered"
     ctx.undo.clear()
     qtbot.waitUntil(doc.autosave.is_idle)

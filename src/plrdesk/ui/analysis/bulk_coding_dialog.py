@@ -247,7 +247,9 @@ class BulkCodingDialog(QDialog):
         self._searching += 1
         # Bound methods: the runner drops their results once the dialog has been closed.
         self._ctx.runner.run(
-            read(search_study, self._query, limit=SEARCH_LIMIT), self._found, self._not_found
+            read(search_study, self._query, limit=SEARCH_LIMIT, forms=self._ctx.forms),
+            self._found,
+            self._not_found,
         )
 
     def _not_found(self, exc: Exception) -> None:

@@ -38,7 +38,7 @@ class AnalysisPage(QWidget):
         bulk.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         bulk.triggered.connect(self.code_search_results)
         self.addAction(bulk)
-        self.bulk_button = QPushButton("Code search &results…")
+        self.bulk_button = QPushButton("Co&de search results…")
         self.bulk_button.setAccessibleName("Code search results with a theme")
         self.bulk_button.clicked.connect(self.code_search_results)
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -182,7 +182,7 @@ class QuoteBankView(QWidget):
             # Mnemonics clear of the menus, the study tabs and the theme panel beside it.
             ("&Who:", self.kind_filter),
             ("Session &kind:", self.session_filter),
-            ("Quest&ion:", self.question_filter),
+            ("Q&uestion:", self.question_filter),
             ("Attri&bute:", self.attribute_filter),
         ):
             buddy = QLabel(label)

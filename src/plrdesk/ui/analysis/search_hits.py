@@ -15,7 +15,7 @@ from PySide6.QtCore import (
 )
 
 from plrdesk.services.search import SearchHit
-from plrdesk.ui.analysis.quote_model import session_kind_label
+from plrdesk.ui.search_page import where_said
 
 __all__ = ["HitListModel", "HitRole"]
 
@@ -78,16 +78,7 @@ class HitListModel(QAbstractListModel):
             return None
         hit = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            where = " · ".join(
-                part
-                for part in (
-                    hit.session_ref,
-                    session_kind_label(hit.session_kind),
-                    hit.question,
-                    hit.speaker_ref or "group",
-                )
-                if part
-            )
+            where = where_said(hit)
             return f"{where}\n{hit.snippet}"
         if role == Qt.ItemDataRole.CheckStateRole:
             on = self._ticked[index.row()]

@@ -5,6 +5,10 @@ The widget holds no rules of its own: which items show and what is wrong come fr
 pure functions in plrdesk.services.consents (`visible_items`, `validate_answers`,
 `clean_answers`), the same ones `record_consent` applies. Answers come out in the shapes
 that module's docstring lists. Typing uses each control's own undo (Ctrl+Z in a text box).
+
+The widget is embedded where a form is filled in: the consent recorder, and the call
+screen of a phone interview, where `TimedConfirmations` keeps the time of each tick of a
+script read aloud.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from plrdesk.services.consents import (
     FieldProblem,
     clean_answers,
     short_text,
+    takes_a_time,
     validate_answers,
     visible_items,
 )
@@ -573,6 +578,39 @@ class FormWidget(QWidget):
         return self._editor(
             item, box, lambda: None if pad.is_empty() else True, put, [pad.canvas], pad=pad
         )
+
+
+class TimedConfirmations(QObject):
+    """The time each confirmation of a script read aloud was ticked (verbal consent): kept
+    as the person says yes, dropped when the tick is taken away, shown under its item.
+
+    For a FormWidget embedded where a script is read (the call screen of a phone
+    interview); the widget itself keeps no times. `clock` gives the moment as ISO text with
+    a time zone."""
+
+    def __init__(self, widget: FormWidget, clock: Callable[[], str]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self.clock = clock
+        self._times: dict[str, str] = {}
+        widget.sig_changed.connect(self._changed)
+
+    def times(self) -> dict[str, str]:
+        """Item id -> when it was ticked, for the confirmations ticked now."""
+        answers = self._widget.answers()
+        return {key: when for key, when in self._times.items() if answers.get(key) is True}
+
+    def _changed(self, item_id: str) -> None:
+        item = self._widget.form.item(item_id)
+        if item is None or not takes_a_time(item):
+            return
+        if self._widget.raw_answers().get(item_id) is True:
+            self._times.setdefault(item_id, self.clock())
+        else:
+            self._times.pop(item_id, None)
+        when = self._times.get(item_id)
+        text = "" if when is None else f"Ticked at {dt.datetime.fromisoformat(when):%H:%M:%S}"
+        self._widget.set_note(item_id, text)
 
 
 class _CalendarOpensOnToday(QObject):

@@ -8,6 +8,11 @@ with pypdfium2 (PySide6-Essentials has no QtPdf) and painted onto the printer.
 
 No temporary file is ever written: a participant's copy exists only in memory until the
 researcher saves it.
+
+Before the preview or the save, a form that would print a blank where a study detail
+belongs (no researcher, organisation or contact yet) says which, in a question that does
+not block the window: "Fill them in…" opens Study details and, once they are saved, makes
+the PDF again; "Print anyway" (or "Save anyway") goes on with the blanks; Cancel stops.
 """
 
 from __future__ import annotations
@@ -17,21 +22,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped, unused-ignore]
-from PySide6.QtCore import QRectF, QSizeF, Qt
+from PySide6.QtCore import QRectF, QSizeF, Qt, QTimer
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
+from plrdesk.domain.study_details import in_words
 from plrdesk.forms.catalog import FormCatalog
 from plrdesk.forms.loader import LoadedForm
 from plrdesk.printing.form_pdf import render_form
 from plrdesk.services.progress import Progress
+from plrdesk.services.study_details import missing_for_form, study_details
 from plrdesk.services.study_forms import catalog_for
 from plrdesk.storage.files import write_atomically
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.long_work import run_with_progress
 from plrdesk.ui.operations import read
+from plrdesk.ui.study_details_dialog import edit_study_details
 
 MAX_PRINT_DPI = 300
 """Pages are rasterised at the printer's resolution up to this: 300 dpi prints text
@@ -63,8 +71,37 @@ class PdfRequest:
 # -- making the PDF (on the database worker; no Qt) ---------------------------------------
 
 
-def pdf_bytes(
+@dataclass(frozen=True)
+class MadePdf:
+    data: bytes
+    missing: tuple[str, ...]
+    """The study details the form prints that are blank ("researcher", "contact" ...)."""
+
+
+def _loaded(db: Session, shipped: FormCatalog, request: PdfRequest) -> LoadedForm:
+    loaded: LoadedForm | None = catalog_for(db, shipped).loaded(request.form_id, request.version)
+    if loaded is None:
+        version = f" version {request.version}" if request.version else ""
+        raise LookupError(f"There is no form {request.form_id}{version}.")
+    return loaded
+
+
+def made_pdf(
     db: Session, shipped: FormCatalog, request: PdfRequest, *, progress: Progress | None = None
+) -> MadePdf:
+    """The PDF for `request` and the study details it leaves blank, in one read."""
+    loaded = _loaded(db, shipped, request)
+    data = pdf_bytes(db, shipped, request, progress=progress, loaded=loaded)
+    return MadePdf(data, tuple(missing_for_form(study_details(db), loaded.definition)))
+
+
+def pdf_bytes(
+    db: Session,
+    shipped: FormCatalog,
+    request: PdfRequest,
+    *,
+    progress: Progress | None = None,
+    loaded: LoadedForm | None = None,
 ) -> bytes:
     """The PDF for `request`, built in memory (a participant's copy never touches disk).
 
@@ -72,10 +109,8 @@ def pdf_bytes(
     services."""
     if progress is not None:
         progress.step(0, 1)
-    loaded: LoadedForm | None = catalog_for(db, shipped).loaded(request.form_id, request.version)
     if loaded is None:
-        version = f" version {request.version}" if request.version else ""
-        raise LookupError(f"There is no form {request.form_id}{version}.")
+        loaded = _loaded(db, shipped, request)
     data, _pages = render_form(
         db,
         loaded,
@@ -186,20 +221,71 @@ def _default_error(parent: QWidget) -> Callable[[Exception], None]:
     return show
 
 
+def ask_about_missing(
+    parent: QWidget, missing: tuple[str, ...], go_on: str, on_answer: Callable[[str], None]
+) -> QMessageBox:
+    """The question before printing blanks: `on_answer` gets "fill", "anyway" or "cancel".
+    Opened with open(), so it waits without a loop of its own."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Study details missing", "", parent=parent)
+    box.setObjectName("missingDetailsQuestion")
+    box.setText(
+        f"This form prints the study's {in_words(missing)}, which "
+        f"{'is' if len(missing) == 1 else 'are'} not filled in yet: the form will have"
+        f" {'a blank line there' if len(missing) == 1 else 'a blank line for each'}."
+    )
+    fill = box.addButton("&Fill them in…", QMessageBox.ButtonRole.AcceptRole)
+    anyway = box.addButton(go_on, QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(fill)
+    answers: dict[QAbstractButton, str] = {fill: "fill", anyway: "anyway"}
+
+    def answered(_result: int) -> None:
+        choice = answers.get(box.clickedButton(), "cancel")
+        # Once the box has finished closing: a dialog opened from inside its close (the
+        # print preview) crashed Qt as the box was being deleted.
+        QTimer.singleShot(0, lambda: on_answer(choice))
+
+    box.finished.connect(answered)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
 def make_pdf(
     parent: QWidget,
     ctx: StudyContext,
     request: PdfRequest,
     on_ready: Callable[[bytes], None],
     on_error: Callable[[Exception], None] | None = None,
+    *,
+    go_on: str = "&Print anyway",
 ) -> None:
-    """Make the PDF on the database worker with a progress dialog; hand its bytes over."""
+    """Make the PDF on the database worker with a progress dialog; hand its bytes over,
+    after asking when it would print blanks for study details (see the module docstring)."""
+
+    def made(pdf: MadePdf) -> None:
+        if not pdf.missing:
+            on_ready(pdf.data)
+            return
+
+        def answer(choice: str) -> None:
+            if choice == "anyway":
+                on_ready(pdf.data)
+            elif choice == "fill":
+                edit_study_details(parent, ctx, on_closed=again)
+
+        ask_about_missing(parent, pdf.missing, go_on, answer)
+
+    def again(saved: bool) -> None:
+        if saved:  # queued after the save, so the new PDF has the new details
+            make_pdf(parent, ctx, request, on_ready, on_error, go_on=go_on)
+
     run_with_progress(
         parent,
         ctx.runner,
-        read(pdf_bytes, ctx.forms, request),
+        read(made_pdf, ctx.forms, request),
         "Preparing the form",
-        on_done=on_ready,
+        on_done=made,
         on_error=on_error or _default_error(parent),
     )
 
@@ -242,7 +328,7 @@ def save_pdf(
         note = f" {COPY_NOTE}" if request.is_copy else ""
         ctx.status(f"Saved {target.name}.{note}")
 
-    make_pdf(parent, ctx, request, write, failed)
+    make_pdf(parent, ctx, request, write, failed, go_on="&Save anyway")
 
 
 def print_pdf(

@@ -3,15 +3,22 @@ writing the export it gets back.
 
 The export is the command line's: `plrdesk.export.study.export_study` (the study's
 anonymiser with the decisions the review just saved, the summary built once, small groups
-suppressed when asked), run as a read with a progress bar that can be cancelled. Its bytes
-are written here, as `plrdesk export` writes them (atomically, owner-only, never over the
-open study), and then the export is recorded in the audit log (format and counts, no
-content) by `record_export`, a write of its own, again as the command does. A cancelled
-export has no bytes, so it writes nothing and records nothing.
+suppressed, extracts added and consent overrides counted when asked), run as a read with a
+progress bar that can be cancelled. Its bytes are written here, as `plrdesk export` writes
+them (atomically, owner-only, never over the open study), and then the export is recorded
+in the audit log (format and counts, no content) by `record_export`, a write of its own,
+again as the command does. A cancelled export has no bytes, so it writes nothing and
+records nothing. What the dialog's log and the status line say of an export is read from
+the one `ExportReport` that came back with its bytes.
+
+The proposals are built as the export will be (`load_review`, with the same treatment of
+consent overrides), so the review lists what the export will redact, and the report's
+figure is the review's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,8 +26,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
+from plrdesk.anonymise.types import Redacted
 from plrdesk.export.build import build_summary
-from plrdesk.export.study import Exported, ExportReport, export_study, record_export
+from plrdesk.export.model import ExportBundle, Overridden
+from plrdesk.export.report import ExportReport
+from plrdesk.export.study import Exported, export_study, record_export
 from plrdesk.forms.catalog import FormCatalog
 from plrdesk.services.changes import Changes
 from plrdesk.services.export_review import ReviewSet, proposed_redactions, study_anonymiser
@@ -32,6 +42,17 @@ from plrdesk.ui.long_work import run_with_progress
 from plrdesk.ui.operations import read, write
 
 RUNNING, CANCELLING, ENDED = "running", "cancelling", "ended"  # an ExportRun's states
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """One export as Prepare export asks for it: what `plrdesk export`'s options say."""
+
+    fmt: str
+    path: Path
+    suppress_below: int | None = None
+    extracts: bool = False
+    overridden: Overridden = Overridden.LEAVE_OUT
 
 
 @dataclass(frozen=True)
@@ -56,17 +77,39 @@ class ExportResult:
         return "\n".join(lines)
 
     def headline(self) -> str:
-        """One line for the status bar: the file, its format, and any suppression."""
-        below = self.report.suppress_below
-        hidden = f", groups under {below} hidden" if below is not None else ""
-        return f"Exported {self.path.name} ({self.fmt}, anonymised{hidden})"
+        """One line for the status bar: the file, its format, its redactions (the report's
+        figure, as the log's first line), any suppression and extracts."""
+        report = self.report
+        n = report.redactions
+        parts = [f"{self.fmt}, anonymised", f"{n} redaction{'' if n == 1 else 's'}"]
+        if report.suppress_below is not None:
+            parts.append(f"groups under {report.suppress_below} hidden")
+        if report.extracts is not None:
+            parts.append("with extracts")
+        return f"Exported {self.path.name} ({', '.join(parts)})"
 
 
 def load_review(
-    db: Session, forms: FormCatalog | None, progress: Progress | None = None
+    db: Session,
+    forms: FormCatalog | None,
+    overridden: Overridden = Overridden.LEAVE_OUT,
+    progress: Progress | None = None,
 ) -> ReviewSet:
-    """Everything the export would redact now, with the stored decisions as defaults."""
-    return proposed_redactions(db, forms, study_anonymiser(db), build_summary, progress=progress)
+    """Everything the export would redact now, with the stored decisions as defaults: the
+    texts of an export that treats consent overrides as `overridden` (extracts are read
+    whether or not an export carries them, so that choice changes nothing here)."""
+
+    def build(
+        db: Session,
+        forms: FormCatalog | None,
+        anonymiser: Callable[[str], Redacted],
+        /,
+        *,
+        progress: Progress | None = None,
+    ) -> ExportBundle:
+        return build_summary(db, forms, anonymiser, overridden=overridden, progress=progress)
+
+    return proposed_redactions(db, forms, study_anonymiser(db), build, progress=progress)
 
 
 def write_export_file(path: Path, exported: Exported, study: Path) -> None:
@@ -90,19 +133,24 @@ class ExportRun(QObject):
         self,
         parent: QWidget,
         ctx: StudyContext,
-        fmt: str,
-        suppress_below: int | None,
-        path: Path,
+        request: ExportRequest,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.path = path
+        self.path = request.path
         self._state = RUNNING
         self._written: ExportResult | None = None  # the file, once it is on disk
         self.progress_dialog: QProgressDialog = run_with_progress(
             parent,
             ctx.runner,
-            read(export_study, ctx.forms, fmt, suppress_below),
+            read(
+                export_study,
+                ctx.forms,
+                request.fmt,
+                request.suppress_below,
+                extracts=request.extracts,
+                overridden=request.overridden,
+            ),
             "Exporting",
             on_done=self._write,
             on_error=self._failed,

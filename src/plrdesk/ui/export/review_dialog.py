@@ -1,14 +1,16 @@
 """Prepare export: review every proposed redaction in context, then export.
 
-The dialog lists what the anonymiser would redact in everything the export sends
+The dialog lists what the anonymiser would redact in everything the export reads
 (services.export_review), the rows it was not sure of first and highlighted. The
-researcher ticks Redact or unticks to Keep (Space on a row, or the buttons for the
-selected rows), adds a name the anonymiser missed (it joins the register), reads the
-descriptor warnings, chooses a format, whether to hide small groups (`--suppress-below`)
-and a file, and presses Export: the review is saved in the study first (so the next export
-starts from it), then the command line's export runs (export_run) with a progress bar that
-can be cancelled (nothing is written then), and the redaction report is shown. All
-database work runs on the runner's worker.
+researcher ticks Redact or unticks to Keep (Space on a row, or the buttons), adds a name
+the anonymiser missed (it joins the register), reads the descriptor warnings, sets the
+export's options (review_parts.ExportOptions: counting consent overrides changes what the
+export reads, so the proposals load again, unsaved ticks kept) and presses Export: the
+review is saved in the study first (so the next export starts from it), the command
+line's export runs (export_run) with a progress bar that can be cancelled (nothing is
+written then), and the redaction report is shown; it and the status line read every figure
+from the export's one report. The format and folder are remembered for the study's next
+export (remembered). All database work runs on the runner's worker.
 
     dialog = ReviewDialog(ctx, parent)
     dialog.open()
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -42,14 +43,14 @@ from PySide6.QtWidgets import (
 
 from plrdesk.services.export_review import (
     ADD_KINDS,
+    ProposalKey,
     ReviewSaved,
     ReviewSet,
     apply_review,
 )
-from plrdesk.storage.errors import StudyFileError
-from plrdesk.storage.files import refuse_study_target
 from plrdesk.ui.context import StudyContext
-from plrdesk.ui.export.export_run import ExportResult, ExportRun, load_review
+from plrdesk.ui.export import remembered
+from plrdesk.ui.export.export_run import ExportRequest, ExportResult, ExportRun, load_review
 from plrdesk.ui.export.review_model import (
     CONTEXT,
     COUNT,
@@ -77,6 +78,7 @@ class ReviewDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.review: ReviewSet | None = None
+        self._carried: tuple[list[ProposalKey], list[ProposalKey]] = ([], [])
         self.pending_names: list[tuple[str, str]] = []
         self.add_dialog: AddNameDialog | None = None
         self._busy = False
@@ -146,7 +148,8 @@ class ReviewDialog(QDialog):
         self.warnings_box = QGroupBox("Descriptor warnings")
         QVBoxLayout(self.warnings_box).addWidget(self.warnings)
 
-        self.options = ExportOptions(ctx.path)
+        self.options = ExportOptions(ctx.path, last=remembered.load().last(ctx.path))
+        self.options.count_overrides.toggled.connect(self.reload)
         self.format = self.options.format
         self.hide_below = self.options.hide_below
         self.output = self.options.output
@@ -194,9 +197,14 @@ class ReviewDialog(QDialog):
     # -- loading -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Ask the worker for the proposals (the study as it is now, decisions included)."""
+        """Ask the worker for the proposals (the study as it is now, decisions included,
+        for an export that treats consent overrides as the options say)."""
+        self._carried = self.model.changed_decisions()
         self._set_busy(True)
-        self.ctx.runner.run(read(load_review, self.ctx.forms), self._loaded, self._load_failed)
+        overridden = self.options.overridden()
+        self.ctx.runner.run(
+            read(load_review, self.ctx.forms, overridden), self._loaded, self._load_failed
+        )
 
     def _load_failed(self, exc: Exception) -> None:
         """No proposals: say why, and stay busy (not `_failed`, whose reload would fail
@@ -207,15 +215,19 @@ class ReviewDialog(QDialog):
         current = self.model.proposal_at(self.table.currentIndex().row())
         self.review = review
         self.model.set_proposals(review.proposals)
+        accepted, rejected = self._carried  # ticks not saved yet: the reload keeps them
+        for keys, redact in ((accepted, True), (rejected, False)):
+            self.model.set_redacted([self.model.row_of(key) for key in keys], redact)
         self.warnings.clear()
         self.warnings.addItems(review.warnings)
         if not review.warnings:
             self.warnings.addItem("None: every descriptor fits two or more participants.")
         self.warnings_box.setTitle(f"Descriptor warnings ({len(review.warnings)})")
         to_check = sum(p.needs_review for p in review.proposals)
+        n = review.redactions
         self.intro.setText(
-            f"The export would redact {len(review.proposals)} different texts"
-            f" ({sum(p.count for p in review.proposals)} places) in {review.texts} texts."
+            f"The export would make {n} redaction{'' if n == 1 else 's'}"
+            f" of {len(review.proposals)} different texts in the {review.texts} texts it reads."
             + (
                 f" {to_check} highlighted at the top {'needs' if to_check == 1 else 'need'}"
                 " your review."
@@ -303,24 +315,12 @@ class ReviewDialog(QDialog):
 
     def export(self) -> None:
         """Save the review, then export with it to the chosen file and format."""
-        fmt = self.options.fmt()
-        below = self.options.suppress_below()
-        path = Path(self.output.text().strip()).expanduser()
-        if not self.output.text().strip():
-            self._fail("Choose a file to export to.")
+        try:  # before any work, as the command line does
+            request = self.options.request()
+        except ValueError as bad:
+            self._fail(str(bad))
             return
-        if not path.parent.is_dir():
-            self._fail(f"There is no folder {path.parent} to export to.")
-            return
-        if path.is_dir():
-            self._fail(f"{path} is a folder: choose a file name.")
-            return
-        try:  # before any work, as the command line does: never onto a study
-            refuse_study_target(path, study=self.ctx.path)
-        except StudyFileError as refused:
-            self._fail(f"That could not be done: {refused}")
-            return
-        self._save_then(partial(self._run_export, fmt, below, path))
+        self._save_then(partial(self._run_export, request))
 
     def _save_then(self, then: Callable[[], None] | None) -> None:
         accepted, rejected = self.model.changed_decisions()
@@ -351,9 +351,9 @@ class ReviewDialog(QDialog):
         save = write(apply_review, accepted, rejected, names)
         self.ctx.runner.run(save, saved, self._failed, initiator=self)
 
-    def _run_export(self, fmt: str, below: int | None, path: Path) -> None:
-        self.message.setText(f"Exporting {FORMAT_NAMES.get(fmt, fmt)}…")
-        run = ExportRun(self, self.ctx, fmt, below, path)
+    def _run_export(self, request: ExportRequest) -> None:
+        self.message.setText(f"Exporting {FORMAT_NAMES.get(request.fmt, request.fmt)}…")
+        run = ExportRun(self, self.ctx, request)
         run.sig_exported.connect(self._exported)
         run.sig_failed.connect(self._failed)
         run.sig_cancelled.connect(self._cancelled)
@@ -364,6 +364,7 @@ class ReviewDialog(QDialog):
         self.reload()
 
     def _exported(self, result: ExportResult) -> None:
+        remembered.remember_export(self.ctx.path, result.fmt, result.path)
         self.report.setPlainText(result.report_text())
         self.report.show()
         self.message.setText(f"Exported to {result.path}.")
@@ -388,6 +389,7 @@ class ReviewDialog(QDialog):
             self._table_had_focus = self.table.hasFocus()
         for widget in (
             self.table,
+            self.options.count_overrides,  # it reloads the proposals
             self.export_button,
             self.keep_button,
             self.redact_button,

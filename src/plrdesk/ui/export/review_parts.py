@@ -1,6 +1,6 @@
 """The smaller pieces of the Prepare export screen: the export's options (format, small
-groups, file), the dialog for a name the anonymiser missed, and the detail pane's listing
-of every place a redaction was found."""
+groups, file, extracts, consent overrides), the dialog for a name the anonymiser missed,
+and the detail pane's listing of every place a redaction was found."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -23,10 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from plrdesk.export.formats import FORMATS
+from plrdesk.export.model import Overridden
 from plrdesk.services.export_review import (
     ADD_KINDS,
     Proposal,
 )
+from plrdesk.storage.errors import StudyFileError
+from plrdesk.storage.files import refuse_study_target
+from plrdesk.ui.export.export_run import ExportRequest
+from plrdesk.ui.export.remembered import LastExport
 from plrdesk.ui.export.review_model import (
     LAYER_TEXT,
 )
@@ -37,7 +43,7 @@ FORMAT_NAMES = {
     "md": "Markdown",
     "pdf": "PDF",
     "docx": "Word (DOCX)",
-    "csv": "CSV (one row per quote)",
+    "csv": "CSV (one row per quote, or per extract)",
     "qdpx": "REFI-QDA project (QDPX)",
 }
 # "Hide groups smaller than": the lowest value reads "Off" (no suppression); 2 is the
@@ -47,12 +53,21 @@ HIDE_OFF, HIDE_MAX = 1, 50
 
 class ExportOptions(QWidget):
     """What Export makes: the format, whether small groups are hidden (counts under N read
-    "fewer than N", as `plrdesk export --suppress-below N`), and the file. Its labels'
-    mnemonics (F, H, T, B) are the dialog's: none may be taken by another of its labels."""
+    "fewer than N", as `plrdesk export --suppress-below N`), the file, whether extracts are
+    included (`--extracts`) and whether those admitted by a consent override are counted
+    (`--count-consent-overrides`). Its mnemonics (F, H, T, B, X, O) are the dialog's: none
+    may be taken by another of its labels. `last` (the study's last export from the app)
+    gives the format and folder it starts with; neither check box is remembered, and the
+    count of overrides starts unticked every time (a disclosure choice, made each time)."""
 
-    def __init__(self, study: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, study: Path, parent: QWidget | None = None, last: LastExport | None = None
+    ) -> None:
         super().__init__(parent)
         self.study = study
+        remembered = Path(last.folder) if last is not None else None
+        # A remembered folder since moved or unplugged: the study's own, as before.
+        self.folder = remembered if remembered is not None and remembered.is_dir() else study.parent
         self.format = QComboBox()
         self.format.setAccessibleName("Export format")
         for fmt in FORMATS:
@@ -69,7 +84,21 @@ class ExportOptions(QWidget):
             "Counts under this number are shown as 'fewer than' it, so a small group cannot"
             " be picked out (plrdesk export --suppress-below)"
         )
-        self.output = QLineEdit(str(self.suggested_path("json")))
+        self.extracts = QCheckBox("Include e&xtracts")
+        self.extracts.setToolTip(
+            "Every coded passage that may be quoted, verbatim or not, in an appendix by theme"
+            " (a row each in the CSV; plrdesk export --extracts)"
+        )
+        self.count_overrides = QCheckBox("Count people admitted by a consent &override")
+        self.count_overrides.setToolTip(
+            "Off: anyone who joined a session through a consent override and has not given"
+            " consent since is left out of every figure, quote and extract. On: they are"
+            " counted. The report's methods say which (plrdesk export"
+            " --count-consent-overrides)."
+        )
+        fmt = last.format if last is not None and last.format in FORMATS else "json"
+        self.format.setCurrentIndex(self.format.findData(fmt))
+        self.output = QLineEdit(str(self.suggested_path(fmt)))
         self.output.setAccessibleName("Export to file")
         self.browse = QPushButton("&Browse…")
         self.browse.clicked.connect(self._browse)
@@ -87,9 +116,34 @@ class ExportOptions(QWidget):
             label = QLabel(text)
             label.setBuddy(buddy)
             form.addRow(label, field)
+        form.addRow("", self.extracts)
+        form.addRow("", self.count_overrides)
 
     def fmt(self) -> str:
         return str(self.format.currentData())
+
+    def request(self) -> ExportRequest:
+        """The export the options ask for. Raises ValueError, saying why in a sentence for
+        the dialog, when the file cannot be written there: no name, no such folder, a
+        folder, or a study (never an export onto one, as the command line refuses too)."""
+        text = self.output.text().strip()
+        if not text:
+            raise ValueError("Choose a file to export to.")
+        path = Path(text).expanduser()
+        if not path.parent.is_dir():
+            raise ValueError(f"There is no folder {path.parent} to export to.")
+        if path.is_dir():
+            raise ValueError(f"{path} is a folder: choose a file name.")
+        try:
+            refuse_study_target(path, study=self.study)
+        except StudyFileError as refused:
+            raise ValueError(f"That could not be done: {refused}") from None
+        return ExportRequest(
+            self.fmt(), path, self.suppress_below(), self.extracts.isChecked(), self.overridden()
+        )
+
+    def overridden(self) -> Overridden:
+        return Overridden.COUNT if self.count_overrides.isChecked() else Overridden.LEAVE_OUT
 
     def suppress_below(self) -> int | None:
         """The export's threshold: None while "Off", else the number shown."""
@@ -97,7 +151,7 @@ class ExportOptions(QWidget):
         return None if value == HIDE_OFF else value
 
     def suggested_path(self, fmt: str) -> Path:
-        return self.study.with_name(f"{self.study.stem}-summary{FORMATS[fmt]}")
+        return self.folder / f"{self.study.stem}-summary{FORMATS[fmt]}"
 
     def _format_changed(self) -> None:
         fmt = self.fmt()

@@ -3,7 +3,8 @@
 The page shows rows from services.participants.list_participants and reloads them when an
 operation changes participants, identifiers, consents, guardianships or sessions; typing
 and coding, which change none of these, never reload it. Add and edit go on the undo
-stack; withdrawal does not (the dialog says so).
+stack; withdrawal does not (the dialog says so). Keys: the table takes them when the page
+comes up; Ctrl+N adds wherever the focus is on the page; the chosen row is always selected.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QTabBar,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -101,8 +103,10 @@ class RegisterPage(QWidget):
         filter_label = QLabel("Fi&lter:")
         filter_label.setBuddy(self.filter)
 
-        self.add_action = self._action("&Add…", self.add, "Ctrl+N")
-        self.edit_action = self._action("Ed&it…", self.edit)
+        # Letters apart from the main window's tabs and menus (Alt+A is the Analysis tab,
+        # Alt+I the Sessions tab): the page's buttons share the window with them.
+        self.add_action = self._action("A&dd…", self.add, "Ctrl+N")
+        self.edit_action = self._action("Edi&t…", self.edit)
         self.consent_action = self._action("Record &consent…", self.record_consent)
         self.withdraw_action = self._action("&Withdraw…", self.withdraw)
         self.add_button = self._button(self.add_action, "Add a participant (Ctrl+N)")
@@ -132,7 +136,8 @@ class RegisterPage(QWidget):
         layout.addWidget(self.count)
         self.setFocusProxy(self.table)
 
-        self.table.selectionModel().currentRowChanged.connect(self._update_actions)
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.proxy.modelReset.connect(self._update_actions)
         ctx.runner.sig_changes.connect(self._changed)
         self._update_actions()
@@ -146,7 +151,10 @@ class RegisterPage(QWidget):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # While the page is on screen, wherever the focus is: Qt matches a window
+            # shortcut only while its widget is visible, so another tab never gets it, and
+            # with the focus still on the tab bar after Ctrl+2 it must work (issue 11).
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
         action.triggered.connect(lambda _checked=False: slot())
         return action
@@ -159,6 +167,26 @@ class RegisterPage(QWidget):
         button.clicked.connect(lambda _checked=False: action.trigger())
         action.enabledChanged.connect(button.setEnabled)
         return button
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():  # made the current tab, not the window restored
+            self._take_the_keyboard()
+
+    def _take_the_keyboard(self) -> None:
+        """The table gets the keys when the page comes up (Ctrl+2, Alt+P), so the arrows
+        move through the participants at once. Not while the researcher walks the tab bar
+        with the arrow keys (the focus there, no modifier held): the next arrow must go on
+        to the next tab."""
+        focus = self.window().focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            return
+        walking_tabs = (
+            isinstance(focus, QTabBar)
+            and QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
+        )
+        if not walking_tabs:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- rows ----------------------------------------------------------------------------------
 
@@ -262,6 +290,20 @@ class RegisterPage(QWidget):
         self.table.scrollTo(index)
         if focus:
             self.table.setFocus()
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """A row made current without being selected (the table taking the focus makes its
+        first row current and selects nothing) is selected too: a row that looks chosen is
+        the one the buttons act on (issue 11: after reopening a study a row looked selected
+        while its buttons stayed greyed out)."""
+        selection = self.table.selectionModel()
+        if current.isValid() and not selection.isRowSelected(current.row(), current.parent()):
+            selection.select(
+                current,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self._update_actions()
 
     def _update_actions(self) -> None:
         row = self.current_row()

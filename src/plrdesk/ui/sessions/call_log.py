@@ -1,5 +1,10 @@
-"""A phone interview's call log: each attempt's time, outcome and length, editable in
-place (the outcome with a list, the minutes with a number box)."""
+"""A phone interview's call log: each attempt's time, outcome, length and note, editable
+in place (the outcome with a list, the minutes with a number box, the note as text).
+
+"Declined" is not among the outcomes offered here: a parent declining ends the session
+with the reason (the call screen's "They declined…", services.calls `decline_call`), and
+a declined attempt, like the session it ended, is a record: its row is not edited.
+"""
 
 from __future__ import annotations
 
@@ -12,24 +17,28 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from plrdesk.domain.kinds import CallOutcome
 from plrdesk.ui.sessions.document import SessionDocument
 from plrdesk.ui.table_models import HeaderedTableModel, Index
 
 OUTCOMES = {
-    "no-answer": "No answer",
-    "voicemail": "Voicemail",
-    "call-back": "Call back",
-    "wrong-number": "Wrong number",
-    "declined": "Declined",
-    "reached": "Reached",
+    CallOutcome.NO_ANSWER.value: "No answer",
+    CallOutcome.VOICEMAIL.value: "Voicemail",
+    CallOutcome.CALL_BACK.value: "Call back",
+    CallOutcome.WRONG_NUMBER.value: "Wrong number",
+    CallOutcome.REACHED.value: "Answered",
+    CallOutcome.DECLINED.value: "Declined",
 }
+"""Every outcome as the log shows it (first letters unique: typing one picks it)."""
+LOGGED = {value: label for value, label in OUTCOMES.items() if value != CallOutcome.DECLINED}
+"""The outcomes an attempt is logged or corrected with."""
 
 AttemptRole = Qt.ItemDataRole.UserRole + 1
 
 
 class CallLogModel(HeaderedTableModel):
-    WHEN, OUTCOME, MINUTES = range(3)
-    HEADERS = ("When", "Outcome", "Minutes")
+    WHEN, OUTCOME, MINUTES, NOTE = range(4)
+    HEADERS = ("When", "Outcome", "Minutes", "Note")
 
     def __init__(self, doc: SessionDocument) -> None:
         super().__init__()
@@ -57,18 +66,24 @@ class CallLogModel(HeaderedTableModel):
                 return OUTCOMES.get(call.outcome, call.outcome)
             if column == self.MINUTES:
                 return "" if call.minutes is None else str(call.minutes)
+            if column == self.NOTE:
+                return call.note or ""
         if role == Qt.ItemDataRole.EditRole:
             if column == self.OUTCOME:
                 return call.outcome
             if column == self.MINUTES:
                 return call.minutes or 0
+            if column == self.NOTE:
+                return call.note or ""
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.NOTE and call.note:
+            return call.note
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+        if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & _EDITABLE):
             return False
         call = self._doc.calls[index.row()]
-        if index.column() == self.OUTCOME and value in OUTCOMES:
+        if index.column() == self.OUTCOME and value in LOGGED:
             self._doc.set_call(call.id, outcome=str(value))
             return True
         if index.column() == self.MINUTES:
@@ -80,24 +95,31 @@ class CallLogModel(HeaderedTableModel):
                 return False
             self._doc.set_call(call.id, minutes=minutes)
             return True
+        if index.column() == self.NOTE and isinstance(value, str):
+            self._doc.set_call(call.id, note=value)
+            return True
         return False
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
+        if not index.isValid() or not 0 <= index.row() < len(self._doc.calls):
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() in (self.OUTCOME, self.MINUTES):
-            flags |= Qt.ItemFlag.ItemIsEditable
+        declined = self._doc.calls[index.row()].outcome == CallOutcome.DECLINED
+        if not declined and index.column() in (self.OUTCOME, self.MINUTES, self.NOTE):
+            flags |= _EDITABLE
         return flags | Qt.ItemFlag.ItemNeverHasChildren
 
 
+_EDITABLE = Qt.ItemFlag.ItemIsEditable
+
+
 class OutcomeDelegate(QStyledItemDelegate):
-    """Edits an outcome with a list of the six outcomes."""
+    """Edits an outcome with a list of the outcomes an attempt is logged with."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         combo = QComboBox(parent)
         combo.setAccessibleName("Outcome")
-        for value, label in OUTCOMES.items():
+        for value, label in LOGGED.items():
             combo.addItem(label, value)
         return combo
 

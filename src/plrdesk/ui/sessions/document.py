@@ -37,9 +37,11 @@ from plrdesk.services.codings import CodingView
 from plrdesk.services.note_texts import LostCoding
 from plrdesk.services.sessions import (
     CallAttemptView,
+    CallDecline,
     Created,
     EntryRecord,
     MemberView,
+    NotesGate,
     SessionDetail,
 )
 from plrdesk.ui.context import StudyContext
@@ -48,6 +50,7 @@ from plrdesk.ui.save_state import saved_now
 from plrdesk.ui.sessions.autosave import Autosave
 from plrdesk.ui.sessions.coding import SessionCodings, lost_notice
 from plrdesk.ui.sessions.coding_commands import CodeCommand, MemoCommand, RemoveCodingCommand
+from plrdesk.ui.sessions.running_time import RunningTime
 from plrdesk.ui.sessions.undo_commands import (
     AddEntryCommand,
     DeleteEntryCommand,
@@ -79,6 +82,9 @@ class SessionDocument(QObject):
     """The call log changed."""
     sig_consent_changed = Signal()
     """A member's verbal-consent status changed."""
+    sig_gate_changed = Signal()
+    """Whether notes may be taken changed (`gate`: consent recorded, or the parent
+    declined on the call)."""
     sig_entry_not_added = Signal(object)
     """An `EntryRecord` just made that the study could not take: views keep it as a draft."""
     sig_note_added = Signal(object)
@@ -101,6 +107,7 @@ class SessionDocument(QObject):
         self.guide = guide
         self.entries: list[EntryRecord] = sorted(detail.entries, key=lambda e: e.position)
         self.calls: list[CallAttemptView] = list(detail.call_attempts)
+        self.gate: NotesGate = detail.gate
         self.autosave = autosave or Autosave(ctx.runner, ctx.status, parent=self)
         self.unsaved_notes: dict[uuid.UUID, EntryRecord] = {}
         """New notes whose adding failed: not in the study (nor on its undo stack), their
@@ -118,6 +125,9 @@ class SessionDocument(QObject):
         )
         self._typing: dict[uuid.UUID, TypingCommand] = {}  # each note's latest typing step
         self.autosave.sig_codings_lost.connect(self._codings_lost)
+        self.running = RunningTime(ctx.runner, detail, parent=self)
+        """How long the session has run in the app (its clock)."""
+        self.sig_session_changed.connect(self.running.follow)
 
     # -- what it holds ---------------------------------------------------------------------
 
@@ -449,13 +459,16 @@ class SessionDocument(QObject):
         session_id = self.id
         self._save(write(session_ops.end_session, session_id, at))
 
-    def log_call(self, outcome: str, minutes: int | None = None) -> uuid.UUID:
+    def log_call(
+        self, outcome: str, minutes: int | None = None, *, note: str | None = None
+    ) -> uuid.UUID:
         attempt = CallAttemptView(
             new_id(),
             now(),
             outcome,
             minutes,
             max((c.position for c in self.calls), default=-1) + 1,
+            (note or "").strip() or None,
         )
         self.calls.append(attempt)
         self.sig_calls_changed.emit()
@@ -468,14 +481,21 @@ class SessionDocument(QObject):
                 outcome,
                 minutes,
                 attempt_id=attempt.id,
+                note=attempt.note,
             )
         )
         return attempt.id
 
     def set_call(
-        self, attempt_id: uuid.UUID, *, outcome: str | None = None, minutes: int | None = -1
+        self,
+        attempt_id: uuid.UUID,
+        *,
+        outcome: str | None = None,
+        minutes: int | None = -1,
+        note: str | None = None,
     ) -> None:
-        """Change a logged attempt's outcome, or its minutes (None clears them)."""
+        """Change a logged attempt's outcome, its minutes (None clears them) or its note
+        (blank clears it)."""
         index = next((i for i, c in enumerate(self.calls) if c.id == attempt_id), None)
         if index is None:
             return
@@ -484,9 +504,50 @@ class SessionDocument(QObject):
             self.calls[index] = call = dataclasses.replace(call, outcome=outcome)
             self._save(write(session_ops.set_call_outcome, attempt_id, outcome))
         if minutes != -1 and minutes != call.minutes:
-            self.calls[index] = dataclasses.replace(call, minutes=minutes)
+            self.calls[index] = call = dataclasses.replace(call, minutes=minutes)
             self._save(write(session_ops.set_call_minutes, attempt_id, minutes))
+        if note is not None and (note.strip() or None) != call.note:
+            self.calls[index] = dataclasses.replace(call, note=note.strip() or None)
+            self._save(write(session_ops.set_call_note, attempt_id, note))
         self.sig_calls_changed.emit()
+
+    def decline(
+        self, reason: str, on_done: Callable[[], None], on_failed: Callable[[Exception], None]
+    ) -> None:
+        """The parent declined on the call: once the study has the declined attempt (with
+        the reason) and the session's end, the log, the clock and the gate show it. The
+        screen waits for the study here, since the service may refuse (a record, not an
+        undo step)."""
+        at, attempt_id = now(), new_id()
+        position = max((c.position for c in self.calls), default=-1) + 1
+
+        def done(_made: Created) -> None:
+            if not shiboken6.isValid(self):
+                return
+            why = reason.strip()
+            self.calls.append(CallAttemptView(attempt_id, at, "declined", None, position, why))
+            self.sig_calls_changed.emit()
+            if self.detail.started_at is None or self.detail.started_at > at:
+                self.detail.started_at = at
+            self.detail.ended_at = at
+            self.sig_session_changed.emit()
+            self.set_gate(NotesGate(declined=CallDecline(at, why)))
+            self.ctx.status(saved_now())
+            on_done()
+
+        self.autosave.flush()
+        self.ctx.runner.run(
+            write(session_ops.decline_call, self.id, at, reason, attempt_id=attempt_id),
+            done,
+            on_failed,
+            initiator=self,
+        )
+
+    def set_gate(self, gate: NotesGate) -> None:
+        """Whether notes may be taken now, as the study says (after a consent or a decline)."""
+        if gate != self.gate:
+            self.gate = gate
+            self.sig_gate_changed.emit()
 
     def set_consent(self, ref: str, verbal: bool) -> None:
         members = [

@@ -1,8 +1,8 @@
 """One note on screen: its text, when it was said, whether it is a quote, a follow-up
 question or flagged for safeguarding.
 
-The text box grows with what is typed (no inner scroll bar), Tab moves to the next
-control, and Ctrl+Z / Ctrl+Shift+Z go to the study's undo stack, not the box's own. An
+The text box (note_text.NoteText) is as tall as what is typed (nothing scrolls inside it),
+Tab moves to the next note, and Ctrl+Z / Ctrl+Shift+Z go to the study's undo stack. An
 editor may be *unbound*: a blank note waiting for its first keystroke, which then asks
 for an entry to be made (so leaving a blank note never leaves an empty entry behind).
 
@@ -24,39 +24,16 @@ from __future__ import annotations
 import datetime as dt
 import html
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QContextMenuEvent,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QFocusEvent,
-    QHelpEvent,
-    QKeyEvent,
-    QKeySequence,
-    QResizeEvent,
-    QTextCursor,
-    QUndoStack,
-)
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QMenu,
-    QSizePolicy,
-    QTextEdit,
-    QToolTip,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from plrdesk.domain.spans import Edit
 from plrdesk.services.sessions import EntryRecord
-from plrdesk.ui.analysis.theme_panel import THEME_MIME
 from plrdesk.ui.sessions.highlight import LiveCoding, chips_html, coding_tooltip, extra_selections
+from plrdesk.ui.sessions.note_text import NoteText as NoteText
 from plrdesk.ui.text_positions import TextPositions, positions_of
 
 FLAG_RED = "#b71c1c"
@@ -127,180 +104,20 @@ def _in_python(
     return start, removed_to - start, added_to - start
 
 
-def theme_of(mime: QMimeData) -> uuid.UUID | None:
-    """The theme a drag from the theme tree carries, if it carries one."""
-    if not mime.hasFormat(THEME_MIME):
-        return None
-    try:
-        return uuid.UUID(bytes(mime.data(THEME_MIME).data()).decode("ascii").strip())
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 def clock_time(at: dt.datetime | None) -> str:
     """A moment as the researcher's local hours and minutes."""
     return "" if at is None else at.astimezone().strftime("%H:%M")
 
 
-class NoteText(QTextEdit):
-    """Plain text that grows with its content; undo goes to the study's undo stack."""
-
-    sig_focus_in = Signal()
-    sig_focus_out = Signal(object)
-    """The Qt.FocusReason focus left for."""
-    sig_theme_dropped = Signal(object, int, int)
-    """(theme UUID, start, end): a theme from the tree was dropped on the selection, or
-    (without one) on the word, else the line, under the drop point. Start and end are Qt
-    positions (UTF-16 units), for a coding `Target`."""
-
-    def __init__(self, undo: QUndoStack, parent: QFrame | None = None) -> None:
-        super().__init__(parent)
-        self._undo = undo
-        self.extra_actions: list[QAction] = []
-        self.codings: list[LiveCoding] = []
-        self.menu_hook: Callable[[QMenu, int], list[QAction]] | None = None
-        """Given the menu and the Python index clicked, the coding actions to put first."""
-        self.setAcceptRichText(False)
-        self.setUndoRedoEnabled(False)
-        self.setTabChangesFocus(True)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.document().setDocumentMargin(4)
-        self.document().contentsChanged.connect(self._fit)
-        self._fit()
-
-    def _fit(self) -> None:
-        lines = max(1, self.document().size().height())
-        minimum = self.fontMetrics().lineSpacing() + 10
-        self.setFixedHeight(max(minimum, int(lines) + 2 * self.frameWidth() + 2))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def event(self, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and (
-                event.matches(QKeySequence.StandardKey.Undo)
-                or event.matches(QKeySequence.StandardKey.Redo)
-            )
-        ):
-            event.accept()  # ours, so the window's Undo action does not fire as well
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.Undo):
-            self._undo.undo()
-            return
-        if event.matches(QKeySequence.StandardKey.Redo):
-            self._undo.redo()
-            return
-        super().keyPressEvent(event)
-
-    def build_context_menu(self, pos: QPoint) -> QMenu:
-        """The menu for a right click at `pos` (viewport coordinates): coding first, then
-        the note's actions, then cut, copy and paste."""
-        menu = self.createStandardContextMenu()
-        for action in menu.actions():  # the box's own undo is off; the study's is in Edit
-            if action.text().replace("&", "").startswith(("Undo", "Redo")):
-                menu.removeAction(action)
-        standard = menu.actions()
-        ours = list(self.extra_actions)
-        if self.menu_hook is not None:
-            coding = self.menu_hook(menu, self.index_at(pos))
-            if coding:
-                separator = QAction(menu)
-                separator.setSeparator(True)
-                ours = [*coding, separator, *ours]
-        if ours and standard:
-            first = menu.insertSeparator(standard[0])
-            for action in ours:
-                menu.insertAction(first, action)
-        elif ours:
-            menu.addActions(ours)
-        return menu
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.build_context_menu(event.pos())
-        menu.exec(event.globalPos())
-        menu.deleteLater()
-
-    # -- coding: tooltip and drops --------------------------------------------------------
-
-    def index_at(self, pos: QPoint) -> int:
-        """The Python index of the text position nearest `pos` (viewport coordinates)."""
-        position = self.cursorForPosition(pos).position()
-        return positions_of(self.toPlainText()).to_python(position)
-
-    def codings_at(self, index: int) -> list[LiveCoding]:
-        """The codings over Python index `index`."""
-        return [c for c in self.codings if c.covers(index)]
-
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            covering = self.codings_at(self.index_at(event.pos()))
-            if covering:
-                QToolTip.showText(event.globalPos(), coding_tooltip(covering), self.viewport())
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
-        return super().viewportEvent(event)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if theme_of(event.mimeData()) is not None:
-            event.acceptProposedAction()
-            return
-        super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if theme_of(event.mimeData()) is not None:
-            event.acceptProposedAction()  # no drop caret: the theme goes on words, not in them
-            return
-        super().dragMoveEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        theme = theme_of(event.mimeData())
-        if theme is None:
-            super().dropEvent(event)
-            return
-        span = self.drop_span(event.position().toPoint())
-        if span is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.sig_theme_dropped.emit(theme, *span)
-
-    def drop_span(self, pos: QPoint) -> tuple[int, int] | None:
-        """What a theme dropped at `pos` codes: the selection, else the word there, else
-        its line (None over nothing but spaces), as Qt positions."""
-        cursor = self.textCursor()
-        if cursor.hasSelection():
-            return cursor.selectionStart(), cursor.selectionEnd()
-        for unit in (QTextCursor.SelectionType.WordUnderCursor, None):
-            at = self.cursorForPosition(pos)
-            if unit is None:
-                at.movePosition(QTextCursor.MoveOperation.StartOfBlock)
-                at.movePosition(
-                    QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor
-                )
-            else:
-                at.select(unit)
-            if at.selectedText().strip():
-                return at.selectionStart(), at.selectionEnd()
-        return None
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        self.sig_focus_in.emit()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.sig_focus_out.emit(event.reason())
+def speaker_label(record: EntryRecord, *, several: bool) -> str | None:
+    """Who a note is from, as its line says it (None: nothing to say, the one participant
+    of an interview). A follow-up is the researcher's own question; "group" is only for a
+    note from nobody in particular among several people."""
+    if record.speaker_ref is not None:
+        return record.speaker_ref if several else None
+    if record.follow_up:
+        return "you asked"
+    return "group" if several else "your note"
 
 
 class EntryEditor(QFrame):
@@ -453,8 +270,7 @@ class EntryEditor(QFrame):
         self.marker.setVisible(bool(marks))
         meta = []
         if record is not None:
-            if self._show_speaker or record.speaker_ref is None:
-                meta.append(record.speaker_ref or "researcher / group")
+            meta.append(speaker_label(record, several=self._show_speaker) or "")
             meta.append(clock_time(record.at))
             if record.ref:
                 meta.append(record.ref)

@@ -16,14 +16,15 @@ Keys (active anywhere in the widget):
 - Enter on a question: go to its notes.
 
 A question without notes shows one blank note; a note is made in the study on its first
-keystroke, so blank notes never become empty entries.
+keystroke, so blank notes never become empty entries. As a note grows, the notes scroll
+to keep its caret in view, with room for the next line (`follow_caret`).
 """
 
 from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -47,6 +48,8 @@ from plrdesk.ui.sessions.document import SessionDocument
 from plrdesk.ui.sessions.entry_editor import MUTED, EntryEditor
 from plrdesk.ui.sessions.question_list import OTHER, QuestionListModel, probes_text
 from plrdesk.ui.sessions.safeguarding import SafeguardingDialog, ask_to_flag
+
+CARET_ROOM = 24  # pixels kept in view below the line being typed
 
 
 def _muted(text: str) -> QLabel:
@@ -163,8 +166,18 @@ class GuideNotes(QWidget):
         self.notes_area = QScrollArea()
         self.notes_area.setWidgetResizable(True)
         self.notes_area.setWidget(page)
+        self._page = page
         self.notes_area.setFrameShape(QFrame.Shape.NoFrame)
         self.notes_area.setAccessibleName("Notes")
+        # Typing keeps its caret in view (issue 11: a note typed at the bottom of the
+        # interview grew out of sight). Asked on each caret move and each change of the
+        # page's height as a note grows, answered once the events in hand are done, when
+        # the page has its new geometry.
+        self._follow = QTimer(self)
+        self._follow.setSingleShot(True)
+        self._follow.setInterval(0)
+        self._follow.timeout.connect(self.follow_caret)
+        self.notes_area.verticalScrollBar().rangeChanged.connect(lambda *_: self._follow.start())
 
         self._make_actions()
         self.coding = CodingActions(doc, self, self.coding_target, self._picker_anchor)
@@ -274,6 +287,7 @@ class GuideNotes(QWidget):
         if record is not None:
             editor.show_codings(self.doc.codings.of(record.id))
         editor.sig_text_edited.connect(self._typed)
+        editor.text.cursorPositionChanged.connect(self._follow.start)
         editor.sig_focused.connect(self._editor_focused)
         editor.sig_left_blank.connect(self._left_blank)
         section.insert(editor)
@@ -365,6 +379,17 @@ class GuideNotes(QWidget):
         self.notes_area.ensureWidgetVisible(editor, 0, 40)
         editor.text.setFocus(reason)
         editor.text.moveCursor(QTextCursor.MoveOperation.End)
+
+    def follow_caret(self) -> None:
+        """Scroll the notes so the caret of the note being typed in is in view, with a
+        little room below it for the line that comes next."""
+        editor = self.current_editor
+        if editor is None or not editor.text.hasFocus() or self._section_of(editor) is None:
+            return
+        caret = editor.text.cursorRect()
+        centre = editor.text.viewport().mapTo(self._page, caret.center())
+        room = caret.height() // 2 + CARET_ROOM
+        self.notes_area.ensureVisible(centre.x(), centre.y(), 0, room)
 
     def focus_question(self, question: str | None) -> None:
         row = self.model.row_of(question)

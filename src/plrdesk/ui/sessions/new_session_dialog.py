@@ -1,8 +1,11 @@
 """A new session: kind, guide, participants and start time, behind the consent gate.
 
 When someone chosen lacks consent, a warning lists each gap in plain words ("C3 has no
-parental consent") with Cancel as the default. "Override…" asks for the reason (at least
-ten characters), which is kept in the study's audit log with the people concerned.
+parental consent") with Cancel as the default. A phone interview is made before the
+parent has consented: their verbal consent is taken on the call (the call screen), so
+the list says so instead of warning (services.sessions, `ParticipantChoice`).
+"Override…" asks for the reason (at least ten characters), which is kept in the study's
+audit log with the people concerned.
 Participants are listed by ref and descriptor: capture screens never show names.
 """
 
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from plrdesk.domain.kinds import SessionKind
 from plrdesk.forms.schema import FormKind
 from plrdesk.services.sessions import (
     ConsentGateBlocked,
@@ -63,7 +67,8 @@ KIND_PEOPLE = {
 
 
 class ParticipantChoiceModel(QAbstractListModel):
-    """Participants who may be chosen, checkable; `kinds` limits the rows shown."""
+    """Participants who may be chosen, checkable; `kinds` limits the rows shown, and the
+    kind of session picks which of the gate's verdicts each row shows."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,6 +76,18 @@ class ParticipantChoiceModel(QAbstractListModel):
         self._rows: list[ParticipantChoice] = []
         self._checked: set[str] = set()
         self._kinds: set[str] | None = None
+        self._phone = False
+
+    def set_session_kind(self, kind: str) -> None:
+        phone = kind == SessionKind.PHONE_INTERVIEW
+        if phone != self._phone:
+            self._phone = phone
+            if self._rows:
+                last = self.index(len(self._rows) - 1, 0)
+                self.dataChanged.emit(self.index(0, 0), last)
+
+    def _gaps(self, choice: ParticipantChoice) -> tuple[str, ...]:
+        return choice.phone_gaps if self._phone else choice.gaps
 
     def set_choices(self, choices: list[ParticipantChoice]) -> None:
         self._all = list(choices)
@@ -106,15 +123,23 @@ class ParticipantChoiceModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         choice = self._rows[index.row()]
+        gaps = self._gaps(choice)
+        on_call = self._phone and choice.consent_on_call
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             text = f"{choice.ref} — {choice.descriptor}"
-            if choice.gaps:
-                text += "  ⚠ " + "; ".join(choice.gaps)
+            if gaps:
+                text += "  ⚠ " + "; ".join(gaps)
+            elif on_call:
+                text += "  — verbal consent on the call"
             return text
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if choice.ref in self._checked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "; ".join(choice.gaps) or "Consent in place"
+            if gaps:
+                return "; ".join(gaps)
+            if on_call:
+                return "Their verbal consent is taken on the call, before any question"
+            return "Consent in place"
         if role == ChoiceRole:
             return choice
         return None
@@ -264,6 +289,7 @@ class NewSessionDialog(QDialog):
             wanted = FormKind.FOCUS_GROUP_GUIDE if kind == "focus-group" else None
             guide = next((g for g, k in self._guide_kinds.items() if k == wanted), None)
         self.guide.setCurrentIndex(max(0, self.guide.findData(guide)) if guide else 0)
+        self.model.set_session_kind(kind)
         self.model.set_kinds(None if self.everyone.isChecked() else KIND_PEOPLE.get(kind))
 
     def started_at(self) -> dt.datetime:

@@ -35,13 +35,15 @@ from plrdesk.forms.schema import FormDefinition
 from plrdesk.services.changes import Changes, Table
 from plrdesk.services.entries import session_ref_of_entry
 from plrdesk.services.sessions import (
+    NotesGate,
     SessionDetail,
-    has_verbal_consent,
     list_sessions,
+    notes_gate,
     session_on_screen,
 )
 from plrdesk.ui.context import StudyContext
 from plrdesk.ui.operations import read
+from plrdesk.ui.search_highlight import highlight_found
 from plrdesk.ui.sessions.document import SessionDocument
 from plrdesk.ui.sessions.focus_group_view import FocusGroupView
 from plrdesk.ui.sessions.interview_view import InterviewView
@@ -130,7 +132,9 @@ class SessionsPage(QWidget):
         self._ctx.runner.run(read(list_sessions), self._got_list)
 
     def _got_list(self, sessions: list[Any]) -> None:
-        current = self.current.doc.ref if self.current is not None else self._loading
+        # The session being opened wins over the one on screen: a new session's list comes
+        # back before the session itself, while the one before it is still shown.
+        current = self._loading or (self.current.doc.ref if self.current is not None else None)
         self.model.set_sessions(sessions)
         if current is not None:
             self._select_row(current)
@@ -230,6 +234,7 @@ class SessionsPage(QWidget):
             self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
         self.current = view
+        self._select_row(view.doc.ref)  # shown from a list that did not have it yet
         if focus:
             view.focus_start()
 
@@ -241,8 +246,13 @@ class SessionsPage(QWidget):
         return InterviewView(doc)
 
     def _focus_entry(self, entry_id: uuid.UUID) -> None:
-        if self.current is not None and not self.current.focus_entry(entry_id):
+        found = self._ctx.navigator.take_found(entry_id)  # the searched words, if any
+        if self.current is None:
+            return
+        if not self.current.focus_entry(entry_id):
             self._ctx.status("That note is not in this session any more")
+        elif found is not None:
+            highlight_found(self.current.focusWidget(), found)
 
     def _reveal(self, doc: SessionDocument, entry_id: uuid.UUID) -> None:
         if self.current is None or self.current.doc is not doc:
@@ -256,7 +266,7 @@ class SessionsPage(QWidget):
     def _changed(self, changes: Changes, initiator: object) -> None:
         if changes.touches(Table.SESSION, Table.PARTICIPANT):
             self.refresh_list()
-        if changes.touches(Table.CONSENT):
+        if changes.touches(Table.CONSENT, Table.PARTICIPANT):
             self._refresh_consents()
         removed = changes.removed_ids(Table.ENTRY)
         if not removed:
@@ -282,19 +292,16 @@ class SessionsPage(QWidget):
             self.show_session(doc.ref, focus=False)
 
     def _refresh_consents(self) -> None:
+        """A consent recorded or withdrawn elsewhere (the register's recorder) may open or
+        shut a phone interview's notes: ask the study again."""
         for doc in self.docs.values():
-            if doc.detail.kind != "phone-interview":
-                continue
-            for member in doc.members:
-                ref = member.ref
-                self._ctx.runner.run(
-                    read(has_verbal_consent, ref), partial(self._consent_known, doc, ref)
-                )
+            if doc.detail.kind == "phone-interview":
+                self._ctx.runner.run(read(notes_gate, doc.id), partial(self._gate_known, doc))
 
     @staticmethod
-    def _consent_known(doc: SessionDocument, ref: str, verbal: object) -> None:
+    def _gate_known(doc: SessionDocument, gate: NotesGate) -> None:
         if shiboken6.isValid(doc):
-            doc.set_consent(ref, bool(verbal))
+            doc.set_gate(gate)
 
     def flush(self) -> None:
         """Queue every pending save now (before the study is locked or closed)."""
