@@ -307,6 +307,7 @@ class SessionsPage(QWidget):
         """Queue every pending save now (before the study is locked or closed)."""
         for doc in self.docs.values():
             doc.autosave.flush()
+            doc.running.bank()  # the session clock's last seconds, before the runner closes
 
     def unsaved(self) -> str | None:
         """Why some typing is not in the study yet (once the saves queued have answered),
