@@ -80,9 +80,10 @@ def views(qtbot: QtBot, ctx: StudyContext) -> Iterator[Views]:
     views = Views(qtbot, ctx)
     qtbot.waitUntil(lambda: views.register.model.rowCount() == 16)
     qtbot.waitUntil(lambda: "Integrated working" in views.overview.summary.text())
-    views.search.box.setText("school")
-    views.search.search_now()
-    qtbot.waitUntil(lambda: views.search.model.rowCount() > 0)
+    views.search.box.setText("school")  # searched once the typing pauses (its debounce)
+    qtbot.waitUntil(
+        lambda: not views.search._debounce.isActive() and views.search.model.rowCount() > 0
+    )
     views.reads()
     yield views
     ctx.runner._sig_submit.disconnect(views.jobs.append)
