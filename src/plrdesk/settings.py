@@ -3,28 +3,54 @@
 Stored as JSON in the per-user config folder (platformdirs). They hold paths and
 preferences only, never anything from inside a study. Window geometry is Qt's business
 (QSettings) and lives apart.
+
+A dataclass, not a pydantic model: the welcome window reads these before anything else,
+and pydantic cost ~100 ms of start-up for three fields (docs/performance.md, "Start-up").
+`from_json` checks each field and gives its default when the check fails, so a settings
+file edited by hand cannot stop the app from starting, nor cost the other settings.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, TypeGuard
 
 from platformdirs import user_config_path
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plrdesk.storage.files import write_atomically
 
 SCHEMA_VERSION = 1
 MAX_RECENT = 8
+AUTO_LOCK_RANGE = range(1, 241)  # minutes
 
 
-class AppSettings(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+@dataclass
+class AppSettings:
     schema_version: int = SCHEMA_VERSION
-    recent_studies: list[str] = Field(default_factory=list)
-    auto_lock_minutes: int = Field(default=5, ge=1, le=240)
+    recent_studies: list[str] = field(default_factory=list)
+    auto_lock_minutes: int = 5
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppSettings:
+        """Settings from parsed JSON; unknown keys are ignored, a wrong field is defaulted."""
+        settings = cls()
+        if not isinstance(data, dict):
+            return settings
+        version = data.get("schema_version")
+        if _is_int(version):
+            settings.schema_version = version
+        recent = data.get("recent_studies")
+        if isinstance(recent, list) and all(isinstance(p, str) for p in recent):
+            settings.recent_studies = recent[:MAX_RECENT]
+        minutes = data.get("auto_lock_minutes")
+        if _is_int(minutes) and minutes in AUTO_LOCK_RANGE:
+            settings.auto_lock_minutes = minutes
+        return settings
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
 
     def remember(self, path: Path) -> None:
         text = str(path.resolve())
@@ -42,8 +68,8 @@ def settings_path() -> Path:
 def load() -> AppSettings:
     """The saved settings, or defaults when there are none or they cannot be read."""
     try:
-        return AppSettings.model_validate(json.loads(settings_path().read_text(encoding="utf-8")))
-    except (OSError, ValueError, ValidationError):
+        return AppSettings.from_json(json.loads(settings_path().read_text(encoding="utf-8")))
+    except (OSError, ValueError):  # no file, unreadable, not JSON (or not UTF-8)
         return AppSettings()
 
 
@@ -51,4 +77,8 @@ def save(settings: AppSettings) -> None:
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     # Private: the recent list names where the studies are.
-    write_atomically(path, settings.model_dump_json(indent=2).encode("utf-8"), private=True)
+    write_atomically(path, settings.to_json().encode("utf-8"), private=True)
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -77,12 +77,6 @@ def test_the_rest_is_loaded_after_the_welcome_is_painted_and_before_the_event_lo
     assert seen["ready"] == sorted(HEAVY)  # a first click waits for no import
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the controller still imports leaving and opener (SQLAlchemy, the sessions page)"
-    " and settings (pydantic) before the welcome: docs/performance.md, 'Start-up', lists"
-    " the edits outside the composition root that this needs",
-)
 def test_nothing_heavy_is_imported_before_the_welcome_is_painted(tmp_path: Path) -> None:
     import json
 

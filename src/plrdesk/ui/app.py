@@ -78,8 +78,7 @@ def start(
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     folder = shipped.forms_dir()
-    forms = load_forms(folder)
-    controller = AppController(app, forms)
+    controller = AppController(app, lambda: load_forms(folder))
     # Qt's default stays: the app ends when its last window closes (the main window, or the
     # welcome window with no study open); the controller keeps a window up through every
     # hand-over so that happens only then (docs/decisions.md). Quitting saves what is
@@ -94,6 +93,7 @@ def start(
     if first is not None:
         wait_until_painted(app, first)
     _report_time("painted")
+    forms = controller.forms  # loaded now, behind the first window
     load_the_rest()
     _report_time("ready")
     notice = None

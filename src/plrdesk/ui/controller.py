@@ -57,10 +57,12 @@ class AppController(QObject):
     sig_locked = Signal()
     """The study was locked: window gone, key dropped, passphrase dialog up."""
 
-    def __init__(self, app: QApplication, forms: FormCatalog) -> None:
+    def __init__(self, app: QApplication, forms: FormCatalog | Callable[[], FormCatalog]) -> None:
+        """`forms` may be a function that loads them: start-up shows the first window
+        before the forms machinery (~250 ms) is imported, and asks for them after."""
         super().__init__()
         self.app = app
-        self.forms = forms
+        self._forms = forms
         self.settings = app_settings.load()
         self.welcome: WelcomeWindow | None = None
         self.window: MainWindow | None = None
@@ -75,7 +77,12 @@ class AppController(QObject):
         self._closing_window = False
         self.idle = IdleLock(self.settings.auto_lock_minutes, self)
         self.idle.sig_idle.connect(self._idle_lock)
-        app.installEventFilter(self.idle)
+
+    @property
+    def forms(self) -> FormCatalog:
+        if callable(self._forms):
+            self._forms = self._forms()
+        return self._forms
 
     # -- welcome ---------------------------------------------------------------------------
 

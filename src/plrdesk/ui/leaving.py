@@ -7,13 +7,16 @@ after.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
 
-from plrdesk.ui.runner import OperationRunner
-from plrdesk.ui.save_state import SaveState
-from plrdesk.ui.sessions.page import SessionsPage
+if TYPE_CHECKING:  # the welcome window imports this; the sessions page would cost ~600 ms
+    from plrdesk.ui.runner import OperationRunner
+    from plrdesk.ui.save_state import SaveState
+    from plrdesk.ui.sessions.page import SessionsPage
 
 DRAIN_WAIT_MS = 30_000  # a save that hangs longer than this is reported as not finished
 

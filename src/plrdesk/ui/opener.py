@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from plrdesk.storage.study_file import StudyFile
-from plrdesk.storage.study_lock import APP, StudyLock
+if TYPE_CHECKING:  # imported on the worker when it opens: the welcome window needs neither
+    from plrdesk.storage.study_file import StudyFile
 
 
 class Opening(QObject):
@@ -101,6 +102,9 @@ def wait_for_openings(timeout_ms: int) -> bool:
 def _open_locked(path: Path, passphrase: str) -> StudyFile:
     """Open to write, holding the study lock for as long as the study is open: a command
     that would write it meanwhile is told the app has it (exit 6)."""
+    from plrdesk.storage.study_file import StudyFile
+    from plrdesk.storage.study_lock import APP, StudyLock
+
     return StudyFile.open(path, passphrase, lock=StudyLock.acquire(path, APP))
 
 
