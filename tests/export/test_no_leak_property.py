@@ -4,7 +4,7 @@ description, an aim, the title), and no export format holds any part of it. Ever
 here is made with `--extracts`, so the extracts appendix (and the CSV's extract rows) is
 read back too: extracts are anonymised exactly as quotes are. Each format is read back as
 its reader would: the PDF's text with pypdf, the DOCX's paragraphs and tables with
-python-docx, the QDPX's project.qde from the zip, the others as text.
+python-docx, the QDPX's project.qde and source files from the zip, the others as text.
 
 Each example works on its own byte copy of the demo study (function-scoped fixtures are
 not reset between hypothesis examples), built with the anonymiser the command line uses.

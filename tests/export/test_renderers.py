@@ -39,8 +39,20 @@ def write_all(bundle: ExportBundle, folder: Path) -> dict[str, Path]:
 
 def qde(path: Path) -> Any:
     with zipfile.ZipFile(path) as archive:
-        assert archive.namelist() == ["project.qde"]
+        names = archive.namelist()
+        assert names[0] == "project.qde"
+        assert all(n.startswith("sources/") and n.endswith(".txt") for n in names[1:]), names
         return etree.fromstring(archive.read("project.qde"))
+
+
+def qdpx_sources(path: Path) -> dict[str, str]:
+    """Each source file of a QDPX (by its `internal://` path), decoded as UTF-8."""
+    with zipfile.ZipFile(path) as archive:
+        return {
+            f"internal://{name.removeprefix('sources/')}": archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name != "project.qde"
+        }
 
 
 def read_back(fmt: str, path: Path) -> str:
@@ -56,7 +68,9 @@ def read_back(fmt: str, path: Path) -> str:
         document = docx.Document(str(path))
         cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
         return "\n".join([p.text for p in document.paragraphs] + cells)
-    return "\n".join(qde(path).itertext()) + "\n".join(e.get("name", "") for e in qde(path).iter())
+    root = qde(path)
+    texts = [*root.itertext(), *(e.get("name", "") for e in root.iter())]
+    return "\n".join([*texts, *qdpx_sources(path).values()])
 
 
 @pytest.fixture
@@ -126,7 +140,7 @@ def test_pdf_has_bookmarks_charts_and_no_author(
         return found
 
     marks = titles(reader.outline)
-    assert marks[:2] == ["Methods", "Themes"]
+    assert marks[:4] == ["Aims", "About this summary", "Methods", "Themes"]  # every section
     assert all(theme.name in marks for theme in bundle.summary.themes)
     text = read_back("pdf", outputs["pdf"])
     assert "Agree" in text
@@ -167,8 +181,9 @@ def test_qdpx_is_valid_refi_qda_with_themes_as_codes_and_codings_in_the_text(
     assert caf is not None
     assert caf.get("name") == "Using the CAF"
     selected = []
+    files = qdpx_sources(outputs["qdpx"])
     for source in root.iterfind(".//q:TextSource", Q):
-        content = source.findtext("q:PlainTextContent", namespaces=Q)
+        content = files[source.get("plainTextPath")]
         assert content
         for selection in source.iterfind("q:PlainTextSelection", Q):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))

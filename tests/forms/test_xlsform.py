@@ -310,14 +310,22 @@ def test_english_keeps_its_hint(tmp_path: Path) -> None:
     assert (item.text, item.help, item.choices[0].label) == ("Ready?", "Say yes or no", "Yes")
 
 
-def test_several_languages_and_none_chosen_is_an_error_listing_them(tmp_path: Path) -> None:
-    with pytest.raises(FormErrors) as caught:
-        convert(tmp_path, BILINGUAL, choices=BILINGUAL_CHOICES)
-    assert [str(p) for p in caught.value.problems] == [
-        f"{tmp_path / 'survey.xlsx'}:1: survey row 1: the labels are in several languages"
-        " (English (en), Français (fr)): choose one with --language"
+def test_several_languages_and_none_chosen_keeps_the_first_and_says_so(tmp_path: Path) -> None:
+    form, result = convert(tmp_path, BILINGUAL, choices=BILINGUAL_CHOICES)
+    assert only_item(form).text == "Ready?"
+    assert result.not_converted == [
+        "the labels are in several languages (English (en), Français (fr)): English (en) is"
+        " kept, the others are not converted (choose one with --language)"
     ]
-    assert not (tmp_path / "survey.yaml").exists()
+
+
+def test_the_plain_label_column_is_the_default_language(tmp_path: Path) -> None:
+    survey = [["type", "name", "label::Français (fr)", "label"], ["text", "q", "Nom ?", "Name?"]]
+    form, result = convert(tmp_path, survey)
+    assert only_item(form).text == "Name?"
+    assert result.not_converted[0].startswith(
+        "the labels are in several languages (Français (fr), default): default is kept"
+    )
 
 
 def test_settings_default_language_chooses(tmp_path: Path) -> None:
@@ -353,7 +361,7 @@ def test_settings_give_id_title_and_version(tmp_path: Path) -> None:
     form = loaded.definition
     assert (form.id, form.title, form.version) == ("hh-survey", "Household survey", "202401")
     assert (form.kind.value, form.audience.value) == ("interview-guide", "researcher")
-    assert result == ConversionResult(items=1, not_converted=[])
+    assert result == ConversionResult(1, [], [], tmp_path / "hh-survey.yaml")
     raw = yaml.safe_load(loaded.source)
     assert list(raw) == [
         "id",
@@ -371,9 +379,10 @@ def test_defaults_without_settings_and_a_note_when_the_file_name_differs(tmp_pat
     result = convert_file(xlsx, tmp_path / "other.yaml", language=None, write=write_shareable)
     form = read_form(tmp_path / "other.yaml").definition
     assert (form.id, form.title, form.version) == ("youth-voice", "youth-voice", "1")
-    assert result.not_converted == [
+    assert result.not_converted == []
+    assert result.notes == [
         "the form id is 'youth-voice': `forms check` wants the file named youth-voice.yaml,"
-        " not other.yaml"
+        " not other.yaml (give -o a folder to have it so named)"
     ]
 
 
@@ -516,10 +525,15 @@ def _sheets(**sheets: Rows) -> Callable[[Path], Path]:
 
 
 ERROR_CASES: list[tuple[str, Callable[[Path], Path], int, str]] = [
-    ("not-xlsx", _not_a_workbook, 1, "not an .xlsx workbook"),
-    ("xls", _old_xls, 1, "an old Excel 97-2003 .xls file: save it as .xlsx and try again"),
+    ("not-xlsx", _not_a_workbook, 1, "not an Excel workbook (.xlsx, .xlsm or .xls)\n"),
+    ("xls", _old_xls, 1, "not a readable .xls workbook (CompDocError"),
     ("zip", _a_zip_that_is_not_xlsx, 1, "not a readable .xlsx workbook (KeyError"),
-    ("no-survey", _sheets(Sheet1=[HEADER]), 1, "the workbook has no 'survey' sheet"),
+    (
+        "no-survey",
+        _sheets(Sheet1=[HEADER], Sheet2=[HEADER]),
+        1,
+        "the workbook has no 'survey' sheet",
+    ),
     ("no-type", _sheets(survey=[["kind", "name"], ["text", "q"]]), 1, "survey row 1: no 'type'"),
     ("no-name", _sheets(survey=[["type", "label"], ["text", "Q"]]), 1, "survey row 1: no 'name'"),
     (
@@ -571,12 +585,6 @@ ERROR_CASES: list[tuple[str, Callable[[Path], Path], int, str]] = [
         _sheets(survey=[[*HEADER, "hint"], ["text", "q", "Q", "See {e.g} here"]]),
         2,
         "survey row 2: {e.g} in the text of 'q' would be a placeholder: reword it",
-    ),
-    (
-        "languages",
-        _sheets(survey=BILINGUAL, choices=BILINGUAL_CHOICES),
-        1,
-        "survey row 1: the labels are in several languages (English (en), Français (fr))",
     ),
 ]
 

@@ -128,7 +128,7 @@ class Pdf:
         for index in range(self.pages):
             for block in re.findall(r"\bBT\b(.*?)\bET\b", self.content(index), re.DOTALL):
                 if re.search(r"\bT[jJ]\b", block):
-                    sizes += [float(s) for s in re.findall(r"/F\d+ ([\d.]+) Tf", block)]
+                    sizes += [float(s) for s in re.findall(r"/F[\d+]+ ([\d.]+) Tf", block)]
         return sizes
 
     def boxes(self, index: int = 0) -> int:
@@ -178,3 +178,19 @@ def png(width: int = 60, height: int = 20) -> bytes:
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
+
+
+def pdf_fonts(reader: PdfReader) -> dict[str, str]:
+    """Every font any page lists, by its PostScript name without the subset tag
+    ("AAAAAA+DejaVuSans" -> "DejaVuSans"), and how its file is embedded ("FontFile2" for
+    TrueType, "" where it is not embedded: a standard font such as Helvetica)."""
+    found: dict[str, str] = {}
+    for page in reader.pages:
+        resources: Any = page["/Resources"]
+        for ref in resources.get("/Font", {}).values():
+            font = ref.get_object()
+            name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
+            descriptor = font.get("/FontDescriptor")
+            files = [] if descriptor is None else list(descriptor.get_object())
+            found[name] = next((k.lstrip("/") for k in files if k.startswith("/FontFile")), "")
+    return found

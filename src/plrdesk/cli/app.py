@@ -31,6 +31,8 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "forms readability": ("plrdesk.cli.forms_commands", "cmd_forms_readability"),
     "forms print": ("plrdesk.cli.forms_commands", "cmd_forms_print"),
     "forms import-xlsform": ("plrdesk.cli.forms_commands", "cmd_forms_import_xlsform"),
+    "codebook export": ("plrdesk.cli.codebook_command", "cmd_codebook_export"),
+    "codebook import": ("plrdesk.cli.codebook_command", "cmd_codebook_import"),
 }
 
 
@@ -55,8 +57,8 @@ def run(argv: list[str]) -> int:
             if not args.file.exists():
                 raise CliError(Exit.NOT_A_STUDY, f"{args.file}: no such file")
             return _desktop(args.file, _given_passphrase(args))
-        if command == "forms":
-            command = f"forms {args.forms_command}"
+        if command in ("forms", "codebook"):  # commands with subcommands
+            command = f"{command} {getattr(args, command + '_command')}"
         return handler(command)(args)
     except CliError as exc:
         return _fail(args.debug, exc.code, exc.message)

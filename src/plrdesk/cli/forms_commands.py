@@ -10,6 +10,7 @@ when nothing else is wrong). See docs/forms.md.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from plrdesk import shipped
@@ -173,17 +174,23 @@ def cmd_forms_print(args: argparse.Namespace) -> int:
 def cmd_forms_import_xlsform(args: argparse.Namespace) -> int:
     from plrdesk.forms.xlsform import convert_file
 
+    output = Path(args.output)
+    # `-o forms/` means a folder, even one that does not exist yet (a Path drops the slash,
+    # so this needs the parser to pass the text; see docs/forms.md).
+    if str(args.output).endswith(("/", os.sep)) and not output.is_dir():
+        raise CliError(Exit.FAILURE, f"{output}: no such folder for the output")
     try:
-        result = convert_file(
-            args.xlsx, args.output, language=args.language, write=_write_shareable
-        )
+        result = convert_file(args.xlsx, output, language=args.language, write=_write_shareable)
     except FormErrors as exc:
         for problem in exc.problems:  # every problem, each on its own line
             warn(str(problem))
         return Exit.INVALID_INPUT
-    for note in result.not_converted:
-        say(f"not converted: {note}")
-    say(f"wrote {args.output}: {result.items} item(s), {len(result.not_converted)} not converted")
+    for line in result.not_converted:
+        say(f"not converted: {line}")
+    for line in result.notes:  # advice, not a loss: the file name, markdown made plain
+        say(f"note: {line}")
+    written = result.output or output
+    say(f"wrote {written}: {result.items} item(s), {len(result.not_converted)} not converted")
     return Exit.OK
 
 

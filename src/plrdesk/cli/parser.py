@@ -145,6 +145,40 @@ def build() -> Parser:
         " (left out by default)",
     )
 
+    codebook = add("codebook", "exchange the theme tree with QDA software (REFI-QDA .qdc, CSV)")
+    codebook_sub = codebook.add_subparsers(
+        dest="codebook_command", metavar="ACTION", parser_class=Parser
+    )
+    codebook_sub.required = True
+
+    def add_codebook(name: str, help_text: str) -> argparse.ArgumentParser:
+        return codebook_sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            parents=[common],
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add_codebook("export", "write the study's themes as a codebook file (no participant data)")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "--format",
+        choices=["qdc", "csv"],
+        help="qdc: REFI-QDA codebook (NVivo, ATLAS.ti, MAXQDA, QualCoder); csv: a spreadsheet"
+        " (default: csv for an OUT ending .csv, else qdc)",
+    )
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+
+    p = add_codebook(
+        "import", "merge a .qdc or .csv codebook into the study's themes (all or nothing)"
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "codebook", type=Path, metavar="CODEBOOK", help="a .csv file, or a REFI-QDA .qdc/.qde/.xml"
+    )
+
     forms = add("forms", "check, measure, print and convert form definitions")
     forms_sub = forms.add_subparsers(dest="forms_command", metavar="ACTION", parser_class=Parser)
     forms_sub.required = True
@@ -178,7 +212,14 @@ def build() -> Parser:
     p.add_argument("--participant", metavar="REF", help="print this participant's recorded consent")
 
     p = add_forms("import-xlsform", "convert an ODK/KoboToolbox XLSForm to a form definition")
-    p.add_argument("xlsx", type=Path, metavar="FILE.xlsx")
-    p.add_argument("-o", "--output", type=Path, metavar="NAME.yaml", required=True)
+    p.add_argument("xlsx", type=Path, metavar="FILE.xlsx|.xlsm|.xls")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=str,  # a str keeps a trailing "/": `-o forms/` names a folder, never a file
+        metavar="NAME.yaml|FOLDER",
+        required=True,
+        help="the form file, or a folder to write <form id>.yaml in",
+    )
     p.add_argument("--language", help="which label::language column to keep")
     return parser

@@ -6,7 +6,8 @@ entries flagged for safeguarding are in no count, quote or source; withdrawn par
 only in `methods.withdrawn`. Participants admitted through a consent override without the
 consent since are left out in the same way, or counted, as asked (export.overrides). Every
 text that leaves passes through the injected anonymiser; extracts are made whether or not
-the summary carries them, so the anonymiser reads the same texts either way.
+the summary carries them, so the anonymiser reads the same texts either way; so are the
+QDPX's cases and coding memos (export.qdpx_cases), whatever the format.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from plrdesk.domain import models as m
 from plrdesk.domain.passages import by_kind, raised_by
 from plrdesk.export import disclosure as dsc
-from plrdesk.export import ordering
+from plrdesk.export import ordering, qdpx_cases
 from plrdesk.export.model import (
     ConsentOverrides,
     Disclosure,
@@ -171,6 +172,8 @@ class _Builder:
         questions = self._questions(sessions, withdrawn)
         step(3, _STEPS)
         sources = exporter.sources(sessions, self.entries)
+        cases = qdpx_cases.cases(sessions, sources, corpus.passages, present, describer, self.texts)
+        memos = qdpx_cases.memos(sources, corpus.passages, self.texts)
         guide_titles = self._guide_titles(sessions)
         step(4, _STEPS)
         warnings = list(exporter.summary_warnings)
@@ -193,6 +196,8 @@ class _Builder:
             extracts=self.extracts,
             extract_rows=extract_rows,
             sources=sources,
+            cases=cases,
+            memos=memos,
             redaction_counts=everything.counts(),
             made=made_redactions(self.texts.redact.results()),
             overrides=ConsentOverrides(

@@ -186,6 +186,19 @@ class ExportSource:
 
 
 @dataclass(frozen=True)
+class ExportCase:
+    """A participant whose words are in the QDPX's sources, as a REFI-QDA Case: named by
+    kind and number ("Practitioner 2"), never by name or ref, described by their descriptor,
+    with the attribute values that descriptor shows (after coarsening), anonymised."""
+
+    case_id: uuid.UUID  # derived from the participant's id, not the id itself
+    name: str
+    descriptor: str
+    values: tuple[tuple[str, str], ...]  # (variable, value), "kind" first
+    source_ids: tuple[uuid.UUID, ...]  # the sources holding their words
+
+
+@dataclass(frozen=True)
 class ReviewItem:
     """A redaction the anonymiser was not sure of (an unregistered name, a guess). Holds the
     label and where it was found, never the words themselves."""
@@ -203,6 +216,10 @@ class ExportBundle:
     extracts: bool = False
     extract_rows: list[ExportPassage] = field(default_factory=list)
     sources: list[ExportSource] = field(default_factory=list)
+    # The QDPX's extras: its speakers as cases, and each selection's memo (coding id ->
+    # the memo, anonymised); only the QDPX carries them.
+    cases: list[ExportCase] = field(default_factory=list)
+    memos: dict[uuid.UUID, str] = field(default_factory=dict)
     # By label, over every text that leaves in any format (each distinct text once).
     redaction_counts: dict[str, int] = field(default_factory=dict)
     # By label, every redaction the anonymiser made in the texts the build read, each

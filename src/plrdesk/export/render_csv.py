@@ -4,9 +4,13 @@ summary's order, with a last column `verbatim` ("yes" for the speaker's words, "
 the researcher's note of them), the same columns before it.
 
 Written as UTF-8 with a byte-order mark, which is what makes Excel (the researcher's
-likely spreadsheet) read it as UTF-8. A cell that a spreadsheet would take as a formula
-(starting with = + - @, a tab or a carriage return) gets a leading apostrophe, which
-spreadsheets hide and treat as "this is text".
+likely spreadsheet) read it as UTF-8. A cell that a spreadsheet could take as a formula
+(starting with = + - @, a tab or a carriage return) gets a leading apostrophe (OWASP's
+mitigation for formula injection). It is not hidden everywhere: LibreOffice Calc's CSV
+import reads such a cell as text with the apostrophe as its first character (tested in
+tests/export/test_csv_spreadsheets.py with LibreOffice itself; it would have evaluated only
+the cells starting with "="); docs/export.md says what each spreadsheet does and why the
+guard stays.
 """
 
 from __future__ import annotations

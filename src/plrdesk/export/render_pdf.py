@@ -2,8 +2,11 @@
 its description, counts and quotes, an appendix per question with a bar chart of each show
 of hands, and with --extracts an appendix of extracts by theme.
 
-Only the PDF standard fonts are used (as for printed forms), so the file looks the same
-on any machine. Headings are PDF bookmarks, so a reader can jump to a theme.
+Set in the Unicode family `plrdesk.fonts` finds (as printed forms are), embedded, so every
+letter prints as written. The document language is British English (/Lang en-GB), and every
+heading, the title page's "Aims" and "About this summary" too, is a PDF bookmark, so a reader
+can jump to any section (the outline opens with the file). reportlab writes no tagged PDF
+(structure tree): the DOCX is the accessible format (docs/export.md).
 """
 
 from __future__ import annotations
@@ -30,15 +33,18 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from plrdesk import __version__
+from plrdesk import __version__, fonts
 from plrdesk.export import wording
 from plrdesk.export.model import ExportBundle, Question
 
-FONT, BOLD, ITALIC = "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
+FONT, BOLD, ITALIC = fonts.REGULAR, fonts.BOLD, fonts.ITALIC
+LANGUAGE = "en-GB"  # the wording is British English, as the forms' default
 ACCENT = colors.HexColor("#2f5d8a")
 MARGIN = 20 * mm
 
-_body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14.5, spaceAfter=6)
+_body = ParagraphStyle(
+    "body", fontName=FONT, bulletFontName=FONT, fontSize=10.5, leading=14.5, spaceAfter=6
+)
 
 
 def _style(name: str, **changes: Any) -> ParagraphStyle:
@@ -84,7 +90,7 @@ STYLES = {
         spaceBefore=10,
         spaceAfter=4,
         keepWithNext=True,
-    ),  # a heading without a bookmark
+    ),  # a heading of the title page, bookmarked as a section
     "body": _body,
     "small": _style("small", fontSize=9, leading=12, textColor=colors.HexColor("#444444")),
     "bullet": _style("bullet", leftIndent=12, bulletIndent=2, spaceAfter=3),
@@ -111,7 +117,7 @@ STYLES = {
     "label": _style("label", fontName=BOLD, spaceBefore=8, spaceAfter=2, keepWithNext=True),
     "cell": _style("cell", spaceAfter=0),
 }
-_LEVELS = {"h1": 0, "h2": 1, "h3": 2}
+_LEVELS = {"h1": 0, "minor": 0, "h2": 1, "h3": 2}
 
 
 class _Document(SimpleDocTemplate):  # type: ignore[misc]  # reportlab has no types
@@ -142,6 +148,7 @@ def _footer(title: str) -> Any:
 
 
 def render(bundle: ExportBundle, out: BinaryIO) -> None:
+    fonts.ensure()  # the styles name its fonts
     s = bundle.summary
     doc = _Document(
         out,
@@ -154,12 +161,20 @@ def render(bundle: ExportBundle, out: BinaryIO) -> None:
         subject=wording.SUBTITLE,
         creator=f"plrdesk {__version__}",
         author="",
+        lang=LANGUAGE,
+        # The canvas starts in our font too: its default, Helvetica, would otherwise be
+        # listed in every page's resources, unused.
+        initialFontName=FONT,
     )
     story: list[Flowable] = _title_page(bundle) + _methods(bundle) + _themes(bundle)
     story += _appendix(bundle)
     if bundle.extracts:
         story += _extracts(bundle)
-    doc.build(story, onLaterPages=_footer(s.study.title))
+    doc.build(story, onFirstPage=_show_outline, onLaterPages=_footer(s.study.title))
+
+
+def _show_outline(canvas: Any, doc: Any) -> None:
+    canvas.showOutline()  # a reader opens the file with its bookmarks in view
 
 
 def _title_page(bundle: ExportBundle) -> list[Flowable]:
@@ -183,6 +198,7 @@ def _table(rows: list[list[str]], widths: list[float]) -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT),  # else Helvetica, listed if unused
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4ecf4")),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c7d6")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -283,6 +299,7 @@ def _hands(question: Question) -> Flowable:
     values = [int(hands[a]) for a in answers]
     bar = 16
     drawing = Drawing(150 * mm, bar * len(answers) + 26)
+    drawing.initialFontName = FONT  # else the drawing starts in Helvetica, listed if unused
     chart = HorizontalBarChart()
     chart.x, chart.y = 70, 18
     chart.width, chart.height = 110 * mm, bar * len(answers)

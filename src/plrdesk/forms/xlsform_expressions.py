@@ -17,7 +17,7 @@ were not converted) raises Untranslatable, and the caller lists it as not conver
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from plrdesk.forms.expressions import ExpressionError, Token, parse, tokenise
 from plrdesk.forms.schema import ItemType
@@ -52,8 +52,10 @@ class _Rewriter:
         types: Mapping[str, ItemType],
         own: ItemType | None,
         missing: Mapping[str, str],
+        ambiguous: Collection[str],
     ) -> None:
         self.source = source
+        self.ambiguous = ambiguous
         self.ids = ids
         self.types = types
         self.own = own
@@ -69,6 +71,8 @@ class _Rewriter:
         return None
 
     def rename(self, name: str) -> str:
+        if name in self.ambiguous:
+            raise Untranslatable(f"${{{name}}} is the name of several rows: it cannot say which")
         if name in self.ids:
             return self.ids[name]
         if name in self.missing:
@@ -125,12 +129,14 @@ def translate(
     *,
     own: ItemType | None = None,
     missing: Mapping[str, str] | None = None,
+    ambiguous: Collection[str] = (),
 ) -> str:
     """`source` in plrdesk's language. `ids` maps XLSForm names to item ids, `types` item
     ids to types, `own` is the type of `.`; `missing` describes names that exist in the
-    XLSForm but were not converted. Raises Untranslatable."""
+    XLSForm but were not converted; `ambiguous` names several rows (in different groups).
+    Raises Untranslatable."""
     try:
-        result = _Rewriter(source, ids, types, own, missing or {}).run()
+        result = _Rewriter(source, ids, types, own, missing or {}, ambiguous).run()
     except ExpressionError as exc:
         raise Untranslatable(str(exc)) from None
     try:

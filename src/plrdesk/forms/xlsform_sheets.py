@@ -1,6 +1,6 @@
 """Reading an XLSForm workbook for `xlsform.py`: each sheet as rows of text by column.
 
-Only the `survey`, `choices` and `settings` sheets are read (names matched ignoring case).
+Only the `survey`, `choices` and `settings` sheets are read (see `xlsform_books.py`).
 The first non-empty row of a sheet is its header. Column names are matched ignoring case
 and through pyxform's aliases (`caption` = `label`, `bind::relevant` = `relevant`, ...);
 a translated column keeps its language: `label::English (en)` becomes the key
@@ -10,16 +10,13 @@ a translated column keeps its language: `label::English (en)` becomes the key
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from plrdesk.forms.problems import FormErrors, Problem
+from plrdesk.forms.xlsform_books import RawRows, read_raw
 
-SHEETS = ("survey", "choices", "settings")
 TRANSLATED = ("label", "hint", "constraint_message")  # the columns read in one language
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
 
 _ALIASES = {
     "caption": "label",
@@ -42,6 +39,10 @@ _ALIASES = {
     "control::jr:count": "repeat_count",
     "set form title": "form_title",
     "set form id": "form_id",
+    # pyxform's older survey and choices headers (aliases.py)
+    "command": "type",
+    "tag": "name",
+    "value": "name",
 }
 # Columns read by the converter: a second column with the same key is an error.
 _READ = {
@@ -62,6 +63,8 @@ _READ = {
     "form_id",
     "version",
     "default_language",
+    "allow_choice_duplicates",
+    "disabled",
     *TRANSLATED,
 }
 
@@ -89,83 +92,45 @@ class Sheet:
         return row.get(key if key in self.columns else base)
 
 
-def column_key(header: str) -> str:
+def column_key(header: str, single_colons: bool = False) -> str:
+    """Our key for a column header. `single_colons`: the sheet has no `::` header, so, as
+    in pyxform (parsing/sheet_headers.py), an old `label:English` means `label::English`
+    (but `jr:count` stays whole)."""
     text = " ".join(header.split())
+    if single_colons and ":" in text:
+        tokens = [token.strip() for token in text.split(":")]
+        if "jr" in tokens[:-1]:
+            at = tokens.index("jr")
+            tokens[at : at + 2] = [f"jr:{tokens[at + 1]}"]
+        text = "::".join(tokens)
     lowered = text.lower()
-    if lowered in _ALIASES:
-        return _ALIASES[lowered]
+    if (alias := _alias(lowered)) is not None:
+        return alias
     base, separator, language = text.partition("::")
-    key = _ALIASES.get(base.strip().lower(), base.strip().lower())
+    key = _alias(base.strip().lower()) or "_".join(base.lower().split())
     if not separator:
         return key
     return f"{key}::{language.strip()}" if key in TRANSLATED else lowered
 
 
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _alias(lowered: str) -> str | None:
+    """pyxform's alias for a header, written with spaces or underscores (`list name`)."""
+    return _ALIASES.get(lowered) or _ALIASES.get(lowered.replace("_", " "))
 
 
 def read_workbook(path: Path) -> dict[str, Sheet]:
     """The survey, choices and settings sheets that exist; FormErrors if the file is not a
-    readable .xlsx workbook."""
-    raw = _raw_sheets(path)
+    readable workbook (see `xlsform_books.py`)."""
+    raw = read_raw(path)
     return {name: _sheet(name, rows, str(path)) for name, rows in raw.items()}
 
 
-def _fail(path: Path, message: str) -> FormErrors:
-    return FormErrors([Problem(str(path), 1, message)])
-
-
-def _raw_sheets(path: Path) -> dict[str, list[tuple[int, list[str]]]]:
-    import openpyxl
-
-    try:
-        with path.open("rb") as stream:
-            signature = stream.read(4)
-    except OSError as exc:
-        raise _fail(path, f"cannot read the file ({exc.strerror or exc})") from None
-    if signature == _OLE_SIGNATURE:
-        raise _fail(path, "an old Excel 97-2003 .xls file: save it as .xlsx and try again")
-    if not signature.startswith(b"PK"):
-        raise _fail(path, "not an .xlsx workbook")
-    sheets: dict[str, list[tuple[int, list[str]]]] = {}
-    try:
-        with warnings.catch_warnings(), path.open("rb") as stream:
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it skips
-            book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-            try:
-                names = {str(name).strip().casefold(): name for name in book.sheetnames}
-                for wanted in SHEETS:
-                    if wanted not in names:
-                        continue
-                    sheet = book[names[wanted]]
-                    sheet.reset_dimensions()  # some writers record a wrong size
-                    rows = sheets.setdefault(wanted, [])
-                    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                        texts = [cell_text(value) for value in values]
-                        if any(texts):
-                            rows.append((number, texts))
-            finally:
-                book.close()
-    except Exception as exc:  # a damaged or foreign file can fail anywhere inside openpyxl
-        reason = f"{type(exc).__name__}: {exc}"[:160]
-        raise _fail(path, f"not a readable .xlsx workbook ({reason})") from None
-    if "survey" not in sheets:
-        raise _fail(path, "the workbook has no 'survey' sheet")
-    return sheets
-
-
-def _sheet(name: str, raw: list[tuple[int, list[str]]], where: str) -> Sheet:
+def _sheet(name: str, raw: RawRows, where: str) -> Sheet:
     if not raw:
         return Sheet(name, 1, (), ())
     header_row, headers = raw[0]
-    keys = [column_key(header) if header else "" for header in headers]
+    single_colons = not any("::" in header for header in headers)
+    keys = [column_key(header, single_colons) if header else "" for header in headers]
     seen: set[str] = set()
     for key in keys:
         if key in seen and key.partition("::")[0] in _READ:

@@ -9,11 +9,14 @@ from typing import Any
 from plrdesk.forms import placeholders
 from plrdesk.forms.problems import FormErrors, Problem
 from plrdesk.forms.schema import ItemType
+from plrdesk.forms.xlsform_choices import ChoiceLists
 from plrdesk.forms.xlsform_expressions import Untranslatable, translate
+from plrdesk.forms.xlsform_loops import expand_loops
 from plrdesk.forms.xlsform_sheets import Row, Sheet, display
+from plrdesk.forms.xlsform_text import plain
 from plrdesk.forms.xlsform_types import Kind, Notes, kind_of, to_id, unique
 
-_YES = {"yes", "true", "true()", "1"}
+YES = {"yes", "true", "true()", "1"}
 _NO = {"no", "false", "false()", "0", ""}
 # Columns whose value changes what a question does, and which have no equivalent here.
 _DROPPED_COLUMNS = ("calculation", "choice_filter", "default", "trigger")
@@ -49,17 +52,27 @@ class _Segment:
 
 class SurveyConverter:
     def __init__(
-        self, survey: Sheet, choices: Sheet | None, language: str, where: str, notes: Notes
+        self,
+        survey: Sheet,
+        choices: Sheet | None,
+        language: str,
+        where: str,
+        notes: Notes,
+        *,
+        allow_duplicate_choices: bool = False,
     ) -> None:
         self.survey = survey
-        self.choices = choices
         self.language = language
         self.where = where
         self.notes = notes
         self.errors: list[Problem] = []
-        self.lists = self._lists()
-        self.choice_values: dict[str, list[dict[str, str]]] = {}
+        self.marked: list[str] = []  # "survey row 3", ...: texts whose markdown was taken out
+        self.lists = ChoiceLists(
+            choices, notes, self.error, self.text, allow_duplicates=allow_duplicate_choices
+        )
         self.missing: dict[str, str] = {}  # XLSForm names that are not items -> what they are
+        self.seen: set[str] = set()
+        self.ambiguous: set[str] = set()  # names of several rows: a reference cannot say which
         self.ids: dict[str, str] = {}
         self.types: dict[str, ItemType] = {}
         self.group_relevant: dict[int, str | None] = {}
@@ -73,19 +86,31 @@ class SurveyConverter:
         self.notes.add(text, sheet, row.number)
 
     def text(self, row: Row, base: str, sheet: Sheet | None = None) -> str:
-        return (sheet or self.survey).translated(row, base, self.language)
+        """A cell in the chosen language, its markdown made plain text."""
+        sheet = sheet or self.survey
+        original = sheet.translated(row, base, self.language)
+        text = plain(original)
+        if text != original and (where := f"{sheet.name} row {row.number}") not in self.marked:
+            self.marked.append(where)
+        return text
 
     # -- structure ---------------------------------------------------------------------------
 
-    def _lists(self) -> dict[str, list[Row]]:
-        lists: dict[str, list[Row]] = {}
-        for row in self.choices.rows if self.choices else ():
-            list_name = row.get("list_name")
-            if list_name:
-                lists.setdefault(list_name, []).append(row)
-            elif row.get("name") or row.get("label"):
-                self.note(row, "a choice with no list_name is left out", "choices")
-        return lists
+    def _rows(self) -> list[Row]:
+        """The survey's rows, without the disabled ones and with loops written out."""
+        rows = []
+        for row in self.survey.rows:
+            disabled = row.get("disabled")
+            if disabled.lower() in YES - {"1"}:  # pyxform's yes/no words
+                self.note(row, f"the row is disabled ({disabled!r}) and is left out")
+                continue
+            rows.append(row)
+            kind = kind_of(row.get("type"))
+            if kind.or_other and kind.list_name:
+                self.lists.add_other(kind.list_name)
+        key = f"label::{self.language}" if self.language else "label"
+        keys = (key, "label") if key in self.survey.columns else ("label",)
+        return expand_loops(rows, self.lists.rows, self.lists.label, keys)
 
     def sections(self) -> tuple[list[dict[str, Any]], int]:
         """The sections as plain data for YAML, and the number of items; FormErrors if the
@@ -115,10 +140,10 @@ class SurveyConverter:
     def _walk(self) -> list[_Segment]:
         segments: list[_Segment] = []
         stack: list[_Group] = []
+        scopes: list[dict[str, int]] = [{}]  # names in each enclosing group -> first row
         current: _Segment | None = None
-        first_row: dict[str, int] = {}
-        for row in self.survey.rows:
-            type_text, name = row.get("type"), row.get("name")
+        for row in self._rows():
+            type_text, name = row.get("type"), self._row_name(row)
             if not type_text:
                 if what := name or self.text(row, "label"):
                     self.note(row, f"a row with no type ({what!r}) is left out")
@@ -126,20 +151,19 @@ class SurveyConverter:
             kind = kind_of(type_text)
             if kind.structure is not None:
                 current = None
-                self._structure(row, kind.structure, stack)
+                if kind.structure[0] == "begin" and not self._unique(row, name, scopes[-1]):
+                    continue
+                self._structure(row, kind, stack, scopes)
                 continue
             if not name:
                 self.error("survey", row.number, f"the {type_text!r} row has no name")
                 continue
-            if name in first_row:
-                message = f"the name {name!r} is used twice (first on row {first_row[name]})"
-                self.error("survey", row.number, message)
+            if not self._unique(row, name, scopes[-1]):
                 continue
-            first_row[name] = row.number
             if kind.item is None:
                 self._left_out(row, type_text, name)
                 continue
-            if kind.list_name is not None and not self._check_list(row, kind.list_name):
+            if kind.list_name is not None and not self.lists.check(row, kind.list_name):
                 continue
             if current is None:
                 current = _Segment(tuple(stack))
@@ -150,11 +174,38 @@ class SurveyConverter:
             self.error("survey", group.row.number, f"{what} has no matching 'end {group.what}'")
         return [segment for segment in segments if segment.questions]
 
-    def _structure(self, row: Row, structure: tuple[str, str], stack: list[_Group]) -> None:
-        verb, what = structure
+    @staticmethod
+    def _row_name(row: Row) -> str:
+        """The row's name; pyxform's own for a note or an audit without one (xls2json.py)."""
+        name, type_text = row.get("name"), row.get("type").strip()
+        if not name and type_text == "note":
+            return f"generated_note_name_{row.number}"
+        return "audit" if type_text == "audit" else name
+
+    def _unique(self, row: Row, name: str, scope: dict[str, int]) -> bool:
+        """Names must differ within a group (pyxform's rule); the same name in two groups
+        is allowed, but then a reference to it cannot say which row it means."""
+        if not name:
+            return True
+        if name in scope:
+            message = f"the name {name!r} is used twice (first on row {scope[name]})"
+            self.error("survey", row.number, message + " in the same group")
+            return False
+        scope[name] = row.number
+        if name in self.seen:
+            self.ambiguous.add(name)
+        self.seen.add(name)
+        return True
+
+    def _structure(
+        self, row: Row, kind: Kind, stack: list[_Group], scopes: list[dict[str, int]]
+    ) -> None:
+        assert kind.structure is not None
+        verb, what = kind.structure
         if verb == "end":
             if stack and stack[-1].what == what:
                 stack.pop()
+                scopes.pop()
             else:
                 self.error("survey", row.number, f"'end {what}' without a matching 'begin {what}'")
             return
@@ -163,9 +214,18 @@ class SurveyConverter:
             self.error("survey", row.number, f"the 'begin {what}' row has no name")
         else:
             self.missing.setdefault(name, f"a {what}")
+        if what == "loop" and kind.list_name not in self.lists.rows:
+            # A complete loop over a known list was written out as groups (expand_loops);
+            # one without its end is reported below, with the other unended groups.
+            message = f"begin loop {name!r} has no list of choices to loop over"
+            if kind.list_name:
+                where = "on the choices sheet" if self.lists.sheet else "(no choices sheet)"
+                message = f"no choice list {kind.list_name!r} {where} for begin loop {name!r}"
+            self.error("survey", row.number, message)
         title = self.text(row, "label") or None
         group = _Group(what, row, to_id(name, "section", f"section-{row.number}"), title)
         stack.append(group)
+        scopes.append({})
         if what == "repeat":
             times = (
                 f" (repeat_count {row.get('repeat_count')!r})" if row.get("repeat_count") else ""
@@ -185,36 +245,6 @@ class SurveyConverter:
         elif what.lower().endswith(("_from_file", "_external")):
             detail = " (its choices are in a separate file)"
         self.note(row, f"type {type_text!r} has no equivalent; {name!r}{detail} is left out")
-
-    def _check_list(self, row: Row, list_name: str) -> bool:
-        if list_name not in self.lists:
-            where = "on the choices sheet" if self.choices else "(there is no choices sheet)"
-            self.error("survey", row.number, f"no choice list {list_name!r} {where}")
-            return False
-        if list_name not in self.choice_values:
-            self.choice_values[list_name] = self._choices(list_name)
-        return True
-
-    def _choices(self, list_name: str) -> list[dict[str, str]]:
-        assert self.choices is not None
-        seen: dict[str, int] = {}
-        result = []
-        for row in self.lists[list_name]:
-            value = row.get("name")
-            if not value:
-                self.note(row, f"a choice in list {list_name!r} has no name; left out", "choices")
-                continue
-            if value in seen:
-                message = f"list {list_name!r} has the choice {value!r} twice (first on row"
-                self.error("choices", row.number, f"{message} {seen[value]})")
-                continue
-            seen[value] = row.number
-            label = self.text(row, "label", self.choices)
-            if not label:
-                label = value
-                self.note(row, f"choice {value!r} has no label; its name is used", "choices")
-            result.append({"value": value, "label": label})
-        return result
 
     def _name(self, question: _Question, taken: set[str]) -> None:
         base = to_id(question.name, "q", f"row-{question.row.number}")
@@ -276,7 +306,7 @@ class SurveyConverter:
     def _choices_and_range(self, question: _Question, item: dict[str, Any]) -> None:
         row, kind = question.row, question.kind
         if kind.list_name is not None:
-            choices = list(self.choice_values[kind.list_name])
+            choices = [dict(choice) for choice in self.lists.read[kind.list_name]]  # no YAML alias
             if kind.or_other:
                 self.note(row, "or_other: the question asking to specify 'other' is not created")
                 if all(choice["value"] != "other" for choice in choices):
@@ -298,7 +328,7 @@ class SurveyConverter:
 
     def _required(self, row: Row) -> bool:
         value = row.get("required")
-        if value.lower() in _YES:
+        if value.lower() in YES:
             return True
         if value.lower() not in _NO:
             self.note(row, f"required {value!r} is an expression; converted as not required")
@@ -307,12 +337,13 @@ class SurveyConverter:
     def _relevant(self, question: _Question) -> str | None:
         conditions = []
         for group in question.groups:
-            if group.row.number not in self.group_relevant:
+            key = id(group.row)  # a loop's copies share its row number, not its Row
+            if key not in self.group_relevant:
                 rule = None
                 if group.row.get("relevant"):
                     rule = self._expression(group.row, "relevant", None)
-                self.group_relevant[group.row.number] = rule
-            if group_rule := self.group_relevant[group.row.number]:
+                self.group_relevant[key] = rule
+            if group_rule := self.group_relevant[key]:
                 conditions.append(group_rule)
         if question.row.get("relevant"):
             own = self._expression(question.row, "relevant", question.type)
@@ -325,7 +356,14 @@ class SurveyConverter:
     def _expression(self, row: Row, column: str, own: ItemType | None) -> str | None:
         source = row.get(column)
         try:
-            return translate(source, self.ids, self.types, own=own, missing=self.missing)
+            return translate(
+                source,
+                self.ids,
+                self.types,
+                own=own,
+                missing=self.missing,
+                ambiguous=self.ambiguous,
+            )
         except Untranslatable as exc:
             self.note(row, f"{column} {source!r} is dropped: {exc}")
             return None

@@ -20,13 +20,43 @@ _SIMPLE = {
     "acknowledge": ItemType.STATEMENT,
     "trigger": ItemType.STATEMENT,  # the old name of acknowledge
     "range": ItemType.SCALE,
+    # pyxform's older names of the same questions (question_type_dictionary.py)
+    "q string": ItemType.TEXT,
+    "add text prompt": ItemType.TEXT,
+    "phone number": ItemType.TEXT,
+    "q int": ItemType.NUMBER,
+    "add integer prompt": ItemType.NUMBER,
+    "q decimal": ItemType.NUMBER,
+    "add decimal prompt": ItemType.NUMBER,
+    "percentage": ItemType.NUMBER,
+    "number of days in last month": ItemType.NUMBER,
+    "number of days in last six months": ItemType.NUMBER,
+    "number of days in last year": ItemType.NUMBER,
+    "q date": ItemType.DATE,
+    "add date prompt": ItemType.DATE,
+    "q note": ItemType.INFO,
+    "add note prompt": ItemType.INFO,
+    "q acknowledge": ItemType.STATEMENT,
+    "add acknowledge prompt": ItemType.STATEMENT,
 }
+# pyxform's spellings (aliases.py), the longer first: `select one from LIST` is not a list
+# called "from".
 _SELECT = re.compile(
-    r"(?P<how>select_one|select one|select1|select_multiple|select multiple"
-    r"|select all that apply)\s+(?P<list>\S+)(?P<other>\s+or_other)?",
+    r"(?P<how>select one from|select_one|select one|select1|add select one prompt using"
+    r"|select all that apply from|select_multiple|select multiple|select all that apply"
+    r"|add select multiple prompt using)"
+    r"\s+(?P<list>\S+)(?P<other>\s+(or_other|or specify other|or other))?",
     re.IGNORECASE,
 )
-_STRUCTURE = re.compile(r"(?P<verb>begin|end)[ _](?P<what>group|repeat)", re.IGNORECASE)
+_SINGLE = {"select one from", "select_one", "select one", "select1", "add select one prompt using"}
+_STRUCTURE = re.compile(
+    r"(?P<verb>begin|end)[ _](?P<what>group|repeat|loop|lgroup|looped group)"
+    r"(\s+(over\s+)?(?P<list>\S+))?",
+    re.IGNORECASE,
+)
+# A loop repeats its questions once per choice of a list; lgroup and looped group are old
+# names of repeat.
+_CONTROL = {"lgroup": "repeat", "looped group": "repeat"}
 
 
 def to_id(name: str, prefix: str, fallback: str) -> str:
@@ -68,7 +98,7 @@ class Notes:
 @dataclass(frozen=True)
 class Kind:
     item: ItemType | None = None
-    structure: tuple[str, str] | None = None  # ("begin" | "end", "group" | "repeat")
+    structure: tuple[str, str] | None = None  # ("begin" | "end", "group" | "repeat" | "loop")
     list_name: str | None = None
     or_other: bool = False
 
@@ -76,10 +106,14 @@ class Kind:
 def kind_of(type_text: str) -> Kind:
     """What a survey row's `type` cell asks for."""
     text = " ".join(type_text.split())
-    if match := _STRUCTURE.fullmatch(text):
-        return Kind(structure=(match["verb"].lower(), match["what"].lower()))
+    if (match := _STRUCTURE.fullmatch(text)) and not (
+        match["verb"].lower() == "end" and match["list"]
+    ):
+        what = " ".join(match["what"].lower().split())
+        structure = (match["verb"].lower(), _CONTROL.get(what, what))
+        return Kind(structure=structure, list_name=match["list"])
     if match := _SELECT.fullmatch(text):
-        single = match["how"].lower() in {"select_one", "select one", "select1"}
+        single = " ".join(match["how"].lower().split()) in _SINGLE
         item = ItemType.SINGLE_CHOICE if single else ItemType.MULTI_CHOICE
         return Kind(item=item, list_name=match["list"], or_other=bool(match["other"]))
     return Kind(item=_SIMPLE.get(text.lower()))

@@ -142,6 +142,7 @@ def _block(title: str, rows: list[list[object]], look: Look, width: float) -> Ke
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT),  # else Helvetica, listed if unused
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), look.base * 0.3),

@@ -179,6 +179,7 @@ def _build(
         subject="Copy for the participant" if record is not None else f"{form.kind} form",
         creator="plrdesk",
         lang=form.language,
+        initialFontName=FONT,  # not Helvetica, which would be listed in every page unused
     )
     pages: list[int] = []
     footer = f"{form.id}, version {form.version}"

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from plrdesk.forms.schema import FormDefinition, Item, ItemType
 from plrdesk.printing.flowables import BoxCell, BoxRow, Mark, TickBox, WriteLine
-from plrdesk.printing.styles import Look
+from plrdesk.printing.styles import FONT, Look
 from plrdesk.printing.text import StudyText, para, paragraphs, yes_or_no
 
 TICKED = {ItemType.STATEMENT, ItemType.YES_NO}
@@ -82,6 +82,7 @@ class Body:
         table.setStyle(
             TableStyle(
                 [
+                    ("FONT", (0, 0), (-1, -1), FONT),  # else Helvetica, listed unused
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("ALIGN", (-1, 0), (-1, 0), "RIGHT" if len(cells) == 3 else "LEFT"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -165,6 +166,7 @@ class Body:
         table.setStyle(
             TableStyle(
                 [
+                    ("FONT", (0, 0), (-1, -1), FONT),  # else Helvetica, listed unused
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), look.base * 0.15),

@@ -1,7 +1,9 @@
 """Type sizes and paragraph styles for printed forms: standard and large print.
 
-Only the PDF standard fonts (Helvetica) are used, so a form prints the same on any machine
-without font files; tick boxes are drawn, not typed, for the same reason.
+Set in the Unicode family `plrdesk.fonts` finds (DejaVu Sans where installed), embedded, so
+a participant's name prints as written whatever its letters; Helvetica only where no such
+font is installed (with a warning). Tick boxes are drawn, not typed, so they print whatever
+the font has.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-FONT = "Helvetica"
-BOLD = "Helvetica-Bold"
-ITALIC = "Helvetica-Oblique"
+from plrdesk import fonts
+
+FONT = fonts.REGULAR
+BOLD = fonts.BOLD
+ITALIC = fonts.ITALIC
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Look:
 
 
 def look(large: bool) -> Look:
+    fonts.ensure()  # before anything is measured in the fonts the styles name
     base = 16.0 if large else 11.0
     leading = base * (1.5 if large else 1.35)
     return Look(
@@ -55,6 +60,7 @@ def _styles(base: float, leading: float) -> dict[str, ParagraphStyle]:
     body = ParagraphStyle(
         "body",
         fontName=FONT,
+        bulletFontName=FONT,
         fontSize=base,
         leading=leading,
         alignment=TA_LEFT,

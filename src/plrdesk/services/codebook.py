@@ -8,18 +8,23 @@ theme is shown in. An import merges into the tree, all or nothing:
 - anything else becomes a new theme (keeping the file's guid as its id where it has one);
 - an empty description or colour leaves what the study has, so nothing is erased;
 - nothing is ever deleted, and no coding is touched.
-Every error names the line of the file (and, in a CSV, the column). `undo_import` takes an
-import back with the record it returned. Formats: services.codebook_csv, codebook_qdc.
+Every error names the line of the file (and, in a CSV, the column). `read_codebook_file`
+finds what is wrong with the file alone (its syntax, values, a loop of parents) before any
+study is opened; the merge then finds what clashes with the study. The app's panel and
+`plrdesk codebook` call the same `export_codebook_file`, `read_codebook_file` and
+`import_codebook`. `undo_import` (services.codebook_undo) takes an import back with the
+record it returned. Formats: services.codebook_csv, codebook_qdc.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from plrdesk.domain import models as m
@@ -29,8 +34,10 @@ from plrdesk.services.changes import Changes, Table
 from plrdesk.services.codebook_csv import decode_csv, parse_csv, render_csv
 from plrdesk.services.codebook_items import CodeIn, InvalidCodebook
 from plrdesk.services.codebook_qdc import parse_qdc, render_qdc
+from plrdesk.services.codebook_undo import ImportRecord, undo_import
 from plrdesk.services.themes import (
     InvalidTheme,
+    ThemeRow,
     ThemeSnapshot,
     TreeEditor,
     list_themes,
@@ -39,6 +46,9 @@ from plrdesk.services.themes import (
 from plrdesk.storage.files import write_atomically
 
 __all__ = [
+    "CodebookExported",
+    "CodebookFile",
+    "CodebookFormat",
     "CodebookImported",
     "ImportRecord",
     "InvalidCodebook",
@@ -46,20 +56,14 @@ __all__ = [
     "export_codebook_file",
     "export_csv",
     "export_qdc",
+    "import_codebook",
     "import_codebook_file",
     "import_csv",
     "import_qdc",
+    "read_codebook_file",
     "undo_codebook_import",
     "undo_import",
 ]
-
-
-@dataclass(frozen=True)
-class ImportRecord:
-    """What an import did: the themes it made, and every theme it matched as it was before."""
-
-    created: tuple[ThemeId, ...]
-    before: tuple[ThemeSnapshot, ...]
 
 
 @dataclass(kw_only=True)
@@ -89,34 +93,118 @@ def export_csv(db: Session) -> str:
 
 def export_qdc(db: Session) -> bytes:
     """The theme tree as a REFI-QDA codebook (QDC). A codebook needs at least one code."""
-    rows = list_themes(db)
+    return _qdc(list_themes(db))
+
+
+def _qdc(rows: Sequence[ThemeRow]) -> bytes:
     if not rows:
         raise InvalidTheme("There are no themes to export yet.")
     return render_qdc(rows)
 
 
-def export_codebook_file(db: Session, path: Path) -> int:
-    """Write the codebook to `path`: CSV for a .csv name, else REFI-QDA QDC. The number of
-    themes written."""
+class CodebookFormat(StrEnum):
+    """The two codebook files: REFI-QDA QDC, or a CSV spreadsheet."""
+
+    QDC = "qdc"
+    CSV = "csv"
+
+    @classmethod
+    def of(cls, path: Path) -> CodebookFormat:
+        """The format a file's name says: CSV for a .csv name, else QDC (as the panel saves)."""
+        return cls.CSV if path.suffix.lower() == ".csv" else cls.QDC
+
+
+@dataclass(frozen=True)
+class CodebookFile:
+    """A codebook file read and checked, not yet merged: its bytes, format and themes."""
+
+    source: str
+    data: bytes = field(repr=False)
+    format: CodebookFormat
+    codes: tuple[CodeIn, ...]
+
+
+@dataclass(frozen=True)
+class CodebookExported:
+    """What an export wrote: how many themes, and the names more than one theme has."""
+
+    themes: int
+    format: CodebookFormat
+    shared_names: tuple[str, ...] = ()
+
+    @property
+    def note(self) -> str | None:
+        """A warning for a QDC in which two themes share a name: QualCoder keeps one code
+        per name and files the other's sub-themes under it (NVivo and others keep both)."""
+        if not self.shared_names:
+            return None
+        names = ", ".join(f"'{name}'" for name in self.shared_names)
+        return (
+            f"{names} {'names' if len(self.shared_names) == 1 else 'name'} more than one"
+            " theme; QualCoder keeps only the first of each name (rename one to keep both)"
+        )
+
+    def message(self, name: str) -> str:
+        """'Exported 5 themes to codebook.qdc.' (and the note) for the status bar."""
+        text = f"Exported {self.themes} theme{'' if self.themes == 1 else 's'} to {name}."
+        return f"{text} Note: {self.note}." if self.note else text
+
+
+def export_codebook_file(
+    db: Session, path: Path, fmt: CodebookFormat | None = None, *, study: Path | None = None
+) -> CodebookExported:
+    """Write the codebook to `path` in `fmt` (by default the format its name says): the
+    app's and the command's one export. `study`: the study file, so the guard refuses it
+    by any name even before it is open."""
     rows = list_themes(db)
-    # CSV with a byte-order mark, so Excel reads accented names as they are.
-    data = export_csv(db).encode("utf-8-sig") if path.suffix.lower() == ".csv" else export_qdc(db)
-    write_atomically(path, data, private=False)  # a codebook names themes, not people
-    return len(rows)
+    fmt = fmt or CodebookFormat.of(path)
+    # A CSV has a byte-order mark, so Excel reads accented names as they are.
+    data = render_csv(rows).encode("utf-8-sig") if fmt is CodebookFormat.CSV else _qdc(rows)
+    # A codebook names themes, not people: the user's umask, as for blank forms.
+    write_atomically(path, data, private=False, study=study)
+    shared: tuple[str, ...] = ()
+    if fmt is CodebookFormat.QDC:
+        counts = Counter(row.name for row in rows)
+        shared = tuple(sorted(name for name, n in counts.items() if n > 1))
+    return CodebookExported(len(rows), fmt, shared)
 
 
-def import_codebook_file(db: Session, path: Path, data: bytes | None = None) -> CodebookImported:
-    """Merge the codebook file at `path` (CSV for a .csv name, else QDC) into the tree.
+def read_codebook_file(
+    path: Path, data: bytes | None = None, *, source: str | None = None
+) -> CodebookFile:
+    """Read and check the codebook at `path` (CSV for a .csv name, else QDC) without a
+    study: what is wrong with the file alone is found here. `data`: the bytes read before
+    (a redo); `source`: how errors name the file (default: its name, as the panel says)."""
+    named = source or path.name
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InvalidCodebook(named, "", f"cannot read it ({exc.strerror or exc})") from None
+    fmt = CodebookFormat.of(path)
+    if fmt is CodebookFormat.CSV:
+        codes = parse_csv(decode_csv(data), named)
+    else:
+        codes = parse_qdc(data, named)
+    return CodebookFile(named, data, fmt, tuple(_parents_first(codes, named)))
+
+
+def import_codebook(db: Session, book: CodebookFile) -> CodebookImported:
+    """Merge a codebook file into the tree, all or nothing: the app's and the command's one
+    import (see the module's docstring for the rules)."""
+    csv_refs = book.format is CodebookFormat.CSV  # a CSV may name the study's own refs
+    result = _apply(db, list(book.codes), book.source, study_refs=csv_refs)
+    result.data = book.data
+    return result
+
+
+def import_codebook_file(
+    db: Session, path: Path, data: bytes | None = None, *, source: str | None = None
+) -> CodebookImported:
+    """Read the codebook file at `path` and merge it into the tree (the panel's call).
     `data`: the bytes an earlier import of it read (`CodebookImported.data`), so a redo
     imports what the undone import did even if the file has changed since."""
-    if data is None:
-        data = path.read_bytes()
-    if path.suffix.lower() == ".csv":
-        result = import_csv(db, decode_csv(data), path.name)
-    else:
-        result = import_qdc(db, data, path.name)
-    result.data = data
-    return result
+    return import_codebook(db, read_codebook_file(path, data, source=source))
 
 
 def import_csv(db: Session, text: str, source: str) -> CodebookImported:
@@ -272,57 +360,3 @@ def _check_sibling_names(tree: TreeEditor, claimed: dict[uuid.UUID, CodeIn], sou
 def undo_codebook_import(db: Session, imported: CodebookImported) -> Changes:
     """Undo an import, given what it returned."""
     return undo_import(db, imported.record)
-
-
-def undo_import(db: Session, record: ImportRecord) -> Changes:
-    """Take an import back: the themes it made go (while nothing is coded with them), and
-    the themes it changed get their names, details and places back."""
-    tree = TreeEditor(db)
-    made = [theme_id for theme_id in record.created if theme_id in tree.themes]
-    coded = _coded(db, made)
-    for theme_id in made:
-        theme = tree.themes[theme_id]
-        if theme_id in coded:
-            raise InvalidTheme(
-                f"'{theme.name}' has been used for coding since the import; merge it into"
-                " another theme first."
-            )
-        others = [c for c in tree.children.get(theme_id, []) if c not in set(made)]
-        if others:
-            raise InvalidTheme(
-                f"'{theme.name}' has sub-themes added since the import; move them first."
-            )
-    changes = Changes()
-    restoring = [s for s in record.before if s.id in tree.themes]
-    for snapshot in restoring:
-        tree.detach(snapshot.id)
-    for snapshot in sorted(restoring, key=lambda s: s.position):
-        theme = tree.themes[snapshot.id]
-        parent_id = snapshot.parent_id if snapshot.parent_id in tree.themes else None
-        tree.attach(snapshot.id, parent_id, snapshot.position)
-        theme.name = snapshot.name
-        theme.description = snapshot.description
-        theme.colour = snapshot.colour
-        changes.update(Table.THEME, theme.id)
-    db.flush()  # nothing points at the themes the import made before they go
-    for theme_id in reversed(made):
-        tree.remove(theme_id)
-        db.flush()
-        changes.remove(Table.THEME, theme_id)
-    tree.write(changes)
-    audit.record(db, "undo-import-codebook", made, removed=len(made), restored=len(restoring))
-    return changes
-
-
-def _coded(db: Session, theme_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    ids = list(theme_ids)
-    if not ids:
-        return set()
-    return set(
-        db.scalars(
-            select(m.Coding.theme_id)
-            .where(m.Coding.theme_id.in_(ids))
-            .group_by(m.Coding.theme_id)
-            .having(func.count() > 0)
-        )
-    )

@@ -9,7 +9,8 @@ file plrdesk wrote updates those themes in place.
 Read: the same, whatever the namespace prefix, and also a REFI-QDA project document
 (`<Project>` with a `<CodeBook>`). Elements plrdesk has no use for (Sets, NoteRef) are
 skipped; `isCodable` is not enforced (a "folder" code becomes a theme like any other).
-Errors name the line. A DOCTYPE is refused, so no entity can expand.
+Errors name the line. A DOCTYPE is refused, so no entity can expand; a zip archive (a
+.qdpx project) is named as one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ ORIGIN = "plrdesk"
 _GUID = re.compile(
     r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
 )
+_ZIP = b"PK\x03\x04"  # how every zip archive starts
 # Characters XML 1.0 cannot carry at all; a description pasted from elsewhere might hold one.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -119,6 +121,13 @@ def _read(data: bytes, source: str) -> _Element:
 
 def parse_qdc(data: bytes, source: str) -> list[CodeIn]:
     """The codes of a QDC (or REFI-QDA project) document, parents first, checked."""
+    if data.startswith(_ZIP):  # a .qdpx or .xlsx picked by mistake: say what it is
+        raise InvalidCodebook(
+            source,
+            "",
+            "this is a zip archive (a .qdpx project, or an Excel workbook?), not a codebook;"
+            " import a .qdc, the project.qde inside a .qdpx, or a sheet saved as .csv",
+        )
     root = _read(data, source)
     book = root.child("CodeBook") if root.name == "Project" else root
     if book is None or book.name != "CodeBook":

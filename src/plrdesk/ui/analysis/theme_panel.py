@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from plrdesk.services.codebook import export_codebook_file
+from plrdesk.services.codebook import CodebookExported, export_codebook_file
 from plrdesk.services.themes import PALETTE, ThemeDetails, ThemeRow, check_deletable, check_theme
 from plrdesk.ui.analysis.theme_commands import (
     DeleteThemeCommand,
@@ -383,8 +383,8 @@ class ThemePanel(ThemeTree):
     def export_file(self, path: Path) -> None:
         """Write the codebook to `path`: CSV for a .csv name, else REFI-QDA QDC."""
 
-        def done(count: int) -> None:
-            self._ctx.status(f"Exported {plural(count, 'theme')} to {path.name}.")
+        def done(exported: CodebookExported) -> None:
+            self._ctx.status(exported.message(path.name))
 
         def failed(exc: Exception) -> None:
             self._ctx.status(f"Could not export the codebook: {exc}")
