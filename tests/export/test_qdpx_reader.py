@@ -44,10 +44,13 @@ with corpus.session():
 
 
 def qc_command() -> Path:
-    found = os.environ.get("PLRDESK_QC") or shutil.which(
-        "qc", path=str(Path(sys.executable).parent)
+    readers = Path(__file__).resolve().parents[2] / ".venv-readers" / "bin" / "qc"  # make test
+    found = (
+        os.environ.get("PLRDESK_QC")
+        or (str(readers) if readers.is_file() else None)
+        or shutil.which("qc", path=str(Path(sys.executable).parent))
     )
-    assert found, "qualitative-coding is not installed (pip install qualitative-coding==1.7.8)"
+    assert found, "qualitative-coding is not installed: `make .venv-readers/.installed`"
     assert Path(found).is_file(), f"PLRDESK_QC names no file: {found}"
     return Path(found)
 

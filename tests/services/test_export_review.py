@@ -26,6 +26,7 @@ from plrdesk.services.export_review import (
     proposed_redactions,
     study_anonymiser,
 )
+from plrdesk.services.review_rules import HELD_BACK, rule_text
 from plrdesk.storage.study_file import StudyFile
 
 CASTLEBROOK = ProposalKey("castlebrook", "register", "school")
@@ -179,12 +180,59 @@ def test_context_is_cut_at_words_with_white_space_folded() -> None:
 
 def test_a_reject_that_cannot_apply_is_not_shown_as_keep(db: Session) -> None:
     """Two registered terms overlapping make one widened redaction, which neither layer
-    proposed as such: a reject of it changes nothing, and the review says Redact."""
-    describe_theme(db, "T1", "The Sam Jones Academy trip.")
-    apply_review(db, [], [], added=[("Sam Jones", "person"), ("Jones Academy", "school")])
-    widened = next(p for p in review(db).proposals if p.text == "Sam Jones Academy")
+    proposed as such: a reject of it changes nothing, and the review says Redact. (Not a
+    school: "Sam Jones Academy" would be proposed whole by the school-name rule.)"""
+    describe_theme(db, "T1", "The Sam Jones Farm trip.")
+    apply_review(db, [], [], added=[("Sam Jones", "person"), ("Jones Farm", "place")])
+    widened = next(p for p in review(db).proposals if p.text == "Sam Jones Farm")
     apply_review(db, [], [widened.key])
     again = review(db).get(widened.key)
     assert again is not None
     assert (again.decision, again.redact) == (None, True)
-    assert export(db).summary.themes[0].description == "The [school] trip."
+    assert export(db).summary.themes[0].description == "The [place] trip."
+
+
+# C6, withdrawn, said in E90: "Said letters home should be in plain English so her mum does
+# not have to ask what they mean." P3's quotable note E24 comes to repeat it.
+RETOLD = " A pupil told me letters home should be in plain English so her mum does not have to."
+
+
+def test_an_entry_repeating_a_withdrawn_childs_words_is_first_to_review(db: Session) -> None:
+    e24 = db.scalars(select(m.Entry).where(m.Entry.ref == "E24")).one()
+    e24.text = (e24.text or "") + RETOLD
+    db.flush()
+    found = review(db)
+    first = found.proposals[0]
+    assert found.held_back == [first]
+    assert first.layer == HELD_BACK
+    assert first.reason == "repeats 14 words of an excluded entry E90"
+    assert first.rule == "repeats-excluded"
+    assert first.rule_text == "repeats an excluded entry"
+    assert (first.needs_review, first.redact, first.decision) == (True, True, None)
+    assert first.text.startswith("letters home should be in plain English")
+    (where,) = first.occurrences
+    assert where.match == "letters home should be in plain English so her mum does not have to"
+    assert where.before.endswith("A pupil told me ")
+    # The anonymiser's proposals are unchanged by it, and the figure counts no entry.
+    assert found.redactions == sum(export(db).made.values())
+    assert "her mum does not have to" not in everything_sent(export(db))
+
+    saved = apply_review(db, accepted=[], rejected=[first.key])  # Include: released
+    assert saved.rejected == 1
+    assert load_decisions(db)[(first.key.folded, HELD_BACK)] == REJECT
+    released = review(db).get(first.key)
+    assert released is not None
+    assert (released.decision, released.redact, released.needs_review) == (REJECT, False, False)
+    assert "her mum does not have to" in everything_sent(export(db))
+    apply_review(db, accepted=[first.key], rejected=[])  # Leave out again
+    assert "her mum does not have to" not in everything_sent(export(db))
+    event = db.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export-review")).first()
+    assert event is not None
+    assert "mum" not in repr(event.detail) + repr(event.record_ids)
+
+
+def test_every_rule_reads_in_words_and_an_unknown_one_by_its_name() -> None:
+    assert rule_text("registered") == "registered name or identifier"
+    assert rule_text("pupil-number") == "pupil number (UPN)"
+    assert rule_text("social_handle") == "social handle"
+    assert rule_text("") == "no rule named"

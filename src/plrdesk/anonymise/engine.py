@@ -18,50 +18,32 @@ Decisions: a `reject`ed (folded text, layer) is not redacted by that layer; an `
 one is redacted without review. The fold is `text.fold_key` (case-folded, spaces
 collapsed, possessive dropped).
 
-A registered name part that is also an ordinary English word ("Young", "Will", "Hope")
-is redacted like any other part, but when it appears lower-case or at the start of a
-sentence it is marked for review on the name layer (rule "registered-word"), so "the
-young people" can be rejected once, by the researcher, without un-registering Young.
+The register layer is register_match.py (with the variants a register cannot hold:
+look-alikes, line-end hyphens, plurals, handles, one-edit typos, school short forms). A
+registered name part that is also an ordinary English word ("Young", "Will", "Hope") is
+read in context (wordnames.py): left where it is the word ("young people", "will you"),
+redacted for review on the name layer where it may be (rule "registered-word").
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import ahocorasick
 
-from plrdesk.anonymise import names, patterns
+from plrdesk.anonymise import names, names_extra, patterns, schools
 from plrdesk.anonymise.register import name_parts
-from plrdesk.anonymise.text import (
-    fold,
-    fold_key,
-    fold_variants,
-    is_word_char,
-    possessive_end,
-    sentence_initial,
-    strip_possessive,
-)
+from plrdesk.anonymise.register_match import REGISTERED_WORD, RegisterMatcher
+from plrdesk.anonymise.text import fold, fold_key, strip_possessive
 from plrdesk.anonymise.types import Candidate, Layer, Redacted, Redaction, RegisterTerm
 from plrdesk.domain.spans import Edit, Span
 
 ACCEPT = "accept"
 REJECT = "reject"
-REGISTERED = "registered"
-REGISTERED_WORD = "registered-word"
 _RANK = {Layer.REGISTER: 0, Layer.PATTERN: 1, Layer.NAME: 2}
 
 DecisionKey = tuple[str, str]  # (fold_key(text), layer)
-
-
-@dataclass(frozen=True)
-class _Term:
-    label: str
-    length: int
-    word_start: bool  # the term starts with a letter or digit: needs a boundary before it
-    word_end: bool
-    common: bool  # one word that is also an ordinary English word
 
 
 class Anonymiser:
@@ -79,81 +61,23 @@ class Anonymiser:
             (key, str(layer)): value for (key, layer), value in (decisions or {}).items()
         }
         self.first_names = names.shipped_first_names() if first_names is None else first_names
-        self._terms: list[_Term] = []
-        self._automaton: ahocorasick.Automaton | None = self._build_automaton(self.register)
+        self._matcher = RegisterMatcher(self.register)
 
-    def _build_automaton(self, register: Sequence[RegisterTerm]) -> ahocorasick.Automaton | None:
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
-        index: dict[str, int] = {}
-        for term in register:
-            for key in fold_variants(term.text):
-                if not key:
-                    continue
-                if key in index:  # the same text twice: one label for both (see register.py)
-                    have = self._terms[index[key]]
-                    if have.label != term.label:
-                        self._terms[index[key]] = _Term("person", *_edges(key))
-                    continue
-                index[key] = len(self._terms)
-                self._terms.append(_Term(term.label, *_edges(key)))
-                automaton.add_word(key, index[key])
-        if not self._terms:
-            return None
-        automaton.make_automaton()
-        return automaton
+    @property
+    def _automaton(self) -> ahocorasick.Automaton | None:
+        return self._matcher.automaton
 
-    # -- the layers --------------------------------------------------------------------
-
-    def _register(self, text: str) -> list[Candidate]:
-        if self._automaton is None:
-            return []
-        found: list[Candidate] = []
-        n = len(text)
-        terms = self._terms
-        for last, index in self._automaton.iter(fold(text)):
-            term = terms[index]
-            end = last + 1
-            start = end - term.length
-            if term.word_start and start > 0 and is_word_char(text[start - 1]):
-                continue
-            if term.word_end and end < n and is_word_char(text[end]):
-                continue
-            if term.common and self._ordinary_word(text, start, end):
-                found.append(
-                    Candidate(
-                        start,
-                        possessive_end(text, end),
-                        term.label,
-                        Layer.NAME,
-                        REGISTERED_WORD,
-                        True,
-                    )
-                )
-                continue
-            found.append(
-                Candidate(
-                    start, possessive_end(text, end), term.label, Layer.REGISTER, REGISTERED, False
-                )
-            )
-        return found
-
-    @staticmethod
-    def _ordinary_word(text: str, start: int, end: int) -> bool:
-        """Whether a registered part that is also an English word may be that word here:
-        lower-case, at the start of a sentence, or a month in a date ("in June")."""
-        word = text[start:end]
-        if word.isupper():
-            return False
-        if word.islower() or sentence_initial(text, start):
-            return True
-        return word in names.MONTH_NAMES and names.is_month_here(text, start, end)
+    @_automaton.setter
+    def _automaton(self, automaton: ahocorasick.Automaton | None) -> None:  # for tests
+        self._matcher.automaton = automaton
 
     def candidates(self, text: str) -> list[Candidate]:
         """Everything the three layers propose, before overlaps and decisions."""
         return [
-            *self._register(text),
+            *self._matcher.find(text),
             *patterns.find_patterns(text),
-            *(names.find_names(text, self.first_names) if self.first_names else []),
+            *(names_extra.find_all_names(text, self.first_names) if self.first_names else []),
+            *schools.find_schools(text),
         ]
 
     # -- redact ------------------------------------------------------------------------
@@ -190,11 +114,6 @@ class Anonymiser:
                 c = c._replace(needs_review=False)
             kept.append(c)
         return kept
-
-
-def _edges(key: str) -> tuple[int, bool, bool, bool]:
-    common = " " not in key and key in names.COMMON_WORDS
-    return len(key), is_word_char(key[0]), is_word_char(key[-1]), common
 
 
 # -- overlaps ------------------------------------------------------------------------------
@@ -308,7 +227,11 @@ def found_for_register(redacteds: Iterable[Redacted]) -> list[RegisterTerm]:
                 people.setdefault(key, RegisterTerm(text, r.label, parts))
             else:
                 others.setdefault(key, RegisterTerm(text, r.label))
-    return [*people.values(), *others.values()]
+    # a name that is a part of another one found ("Okonkwo" beside "Mr Okonkwo") is
+    # offered once, as that one's alias
+    aliases = {fold_key(a) for term in people.values() for a in term.aliases}
+    kept = [term for key, term in people.items() if key not in aliases]
+    return [*kept, *others.values()]
 
 
 def redaction_counts(redacteds: Iterable[Redacted]) -> dict[str, int]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from plrdesk.anonymise.text import (
@@ -46,6 +46,8 @@ from plrdesk.anonymise.types import Candidate, Layer
 
 TITLED_NAME = "titled-name"
 FIRST_NAME = "first-name"
+INITIAL = "initial-name"
+UNKNOWN_WORD = "unknown-word"
 PERSON = "person"
 FIRST_NAMES_FILE = "first-names.txt"
 
@@ -75,6 +77,8 @@ COMMON_WORDS = _words(
     wells banks brooks cole nash rowe lord ward booth read best hart hunt bull finch hale
     holt kemp kirk mann mills moore bright gold silver lee carol joyce barry chip sterling
     norman french english christian sharon lance neil penny rusty sandy dusty misty bunny
+    can long blessing blessings favour gift comfort peace goodness marvel wisdom promise
+    treasure miracle success happy lucky precious
     """
 )
 
@@ -89,7 +93,7 @@ _TIME_WORDS = _words(
     through throughout each every end start beginning middle around until following
     previous that"""
 )
-_NOT_NAMES_AFTER = frozenset({"a", "an", "the", "this", "that"})
+NOT_NAMES_AFTER = frozenset({"a", "an", "the", "this", "that"})
 _PLACES = _words(
     """Jordan India Georgia Chelsea Florence Victoria Paris Sydney Austin Lincoln Chester
     Devon Kent Kerry Clare Shannon Mali Iona Asia Africa Brooklyn Dallas Phoenix Israel
@@ -97,7 +101,7 @@ _PLACES = _words(
     Hamilton Ayr Elgin Morecambe"""
 )
 _PLACE_WORDS = _words("from in at near via visit visited visiting")
-_SAINTS = frozenset({"st", "st.", "saint"})
+SAINTS = frozenset({"st", "st.", "saint"})
 # A capitalised word after a name that makes the two an institution or a street, not a
 # person ("Grace Academy", "Victoria Road"). Words that are also common surnames (Hall,
 # Hill, Green, Park, Ward, Wood ...) are not here: "Timothy Hall" is a person.
@@ -114,7 +118,7 @@ _NOT_WORDS = frozenset({"I", "A", "The", "And", "But", "Or", "Year", "Years"})
 _NOT_SURNAMES = _NOT_WORDS | _MONTHS_AND_DAYS | INSTITUTION_WORDS
 _NOT_AFTER_TITLE = frozenset({"I", "The", "And", "But", "Or"})
 # Verbs after a sentence-initial common-word name that show it is a person ("Will said").
-_NAME_VERBS = _words(
+NAME_VERBS = _words(
     """said says told tells asked asks explained explains felt feels thinks thought
     wanted wants liked likes loved loves went goes came comes moved cried laughed replied
     added mentioned shared struggled started settled joined left agreed disagreed knew
@@ -122,9 +126,9 @@ _NAME_VERBS = _words(
 )
 
 # Letters of the Latin alphabets names in UK notes are written in (Zoë, Seán, Łukasz).
-UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # Latin Extended-A mixes cases: harmless at the start of a word
-LOWER = "a-zß-öø-ÿĀ-ſ"
-LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ſḀ-ỿ"  # Latin Extended-A mixes cases: harmless at the start of a word
+LOWER = "a-zß-öø-ÿĀ-ſḀ-ỿ"
+LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſḀ-ỿ"
 
 # One capital letter, then (looked at from it, inside a lookahead) a title and the
 # capitalised word after it, or a capitalised word. Starting with the character class lets
@@ -136,6 +140,7 @@ NAMES = re.compile(
     (?:
       (?P<title>(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|MR|MRS|MS|MISS|MX|DR|SIR)\.?)[ \t]+
       (?P<surname>[{UPPER}][\w'’\-]*)
+    | (?P<initial>[{UPPER}])\.[ \t]?(?P<isurname>[{UPPER}][{LOWER}][\w'’\-]*)
     | (?P<cap>[{UPPER}][{LOWER}][{LETTER}]*(?:-[{UPPER}][{LOWER}]+)*)(?![\w])
     )).)
     """,
@@ -182,7 +187,7 @@ def is_first_name(word: str, first_names: frozenset[str]) -> bool:
     return "-" in word and any(is_first_name(p, first_names) for p in word.split("-") if p)
 
 
-def _previous_word(text: str, start: int) -> str:
+def previous_word(text: str, start: int) -> str:
     """The word before `start` in the same sentence, lower-case ('' if none)."""
     window = text[max(0, start - 24) : start]
     m = _PREVIOUS_WORD.search(window)
@@ -191,7 +196,7 @@ def _previous_word(text: str, start: int) -> str:
     return m.group(1).lower()
 
 
-def _next_word(text: str, end: int) -> str:
+def next_word(text: str, end: int) -> str:
     """The word right after `end` (past spaces, before any punctuation) or ''."""
     i = end
     n = len(text)
@@ -205,12 +210,12 @@ def _next_word(text: str, end: int) -> str:
 
 def is_month_here(text: str, start: int, end: int) -> bool:
     """A month-name word next to a date or after a time word is the month."""
-    before = _previous_word(text, start)
+    before = previous_word(text, start)
     if before == "of":  # "3rd of May", "the end of May"
         return True
     if before in _TIME_WORDS or _NUMBERISH.fullmatch(before):
         return True
-    after = _next_word(text, end)
+    after = next_word(text, end)
     return bool(_NUMBERISH.fullmatch(after)) or after.lower() in {"half-term", "half", "holidays"}
 
 
@@ -225,11 +230,11 @@ def _place_here(text: str, start: int, before: str) -> bool:
     return (
         m is not None
         and m.group(1) in _PLACES
-        and _previous_word(text, start - len(m.group(0))) in _PLACE_WORDS
+        and previous_word(text, start - len(m.group(0))) in _PLACE_WORDS
     )
 
 
-def _surname_after(text: str, end: int) -> int:
+def surname_after(text: str, end: int) -> int:
     """The end of a capitalised surname right after a name (one space apart), or `end`."""
     m = _NEXT_WORD.match(text, end)
     if m is None:
@@ -240,8 +245,20 @@ def _surname_after(text: str, end: int) -> int:
     return m.end(1)
 
 
-def find_names(text: str, first_names: frozenset[str]) -> list[Candidate]:
-    """Titled names and first names in `text`, from one left-to-right scan of NAMES."""
+Span = tuple[int, int]
+# names_extra.py's rules for an initial + surname and for an unknown capitalised word,
+# handed in so this module does not import it (names_extra imports this one).
+SpanRule = Callable[[str, int, int], Span | None]
+
+
+def find_names(
+    text: str,
+    first_names: frozenset[str],
+    initial: SpanRule | None = None,
+    unknown: SpanRule | None = None,
+) -> list[Candidate]:
+    """Titled names and first names in `text`, from one left-to-right scan of NAMES (and
+    initials and unknown words, when their rules are given)."""
     found: list[Candidate] = []
     position = 0
     search = NAMES.search
@@ -249,12 +266,16 @@ def find_names(text: str, first_names: frozenset[str]) -> list[Candidate]:
         position = m.end()
         if m.lastgroup is None:
             continue
-        if m.group("cap") is None:
-            span = _titled(text, m, first_names)
-            rule = TITLED_NAME
+        if m.group("title") is not None:
+            span, rule = _titled(text, m, first_names), TITLED_NAME
+        elif m.group("initial") is not None:
+            if initial is None:
+                continue
+            span, rule = initial(text, m.start(), m.end("isurname")), INITIAL
         else:
-            span = _first_name(text, m, first_names)
-            rule = FIRST_NAME
+            span, rule = _first_name(text, m, first_names), FIRST_NAME
+            if span is None and unknown is not None:
+                span, rule = unknown(text, *m.span("cap")), UNKNOWN_WORD
         if span is not None:
             found.append(Candidate(span[0], span[1], PERSON, Layer.NAME, rule, True))
             position = max(position, span[1])
@@ -269,10 +290,10 @@ def _titled(text: str, m: re.Match[str], first_names: frozenset[str]) -> tuple[i
     bare = surname.rstrip(".")
     if bare.endswith(("'s", "’s")):
         return m.start(), end
-    if len(bare) == 1 or is_first_name(bare, first_names):  # "Mr J. Smith", "Dr Priya Shah"
-        if len(bare) == 1 and end < len(text) and text[end] == ".":
-            end += 1
-        end = _surname_after(text, end)
+    # "Mr J. Smith", "Dr Priya Shah", "Ms Temitope Bankole": the whole name goes
+    if len(bare) == 1 and end < len(text) and text[end] == ".":
+        end += 1
+    end = surname_after(text, end)
     return m.start(), possessive_end(text, end)
 
 
@@ -281,20 +302,20 @@ def _first_name(text: str, m: re.Match[str], first_names: frozenset[str]) -> tup
     if not is_first_name(word, first_names):
         return None
     start, end = m.span("cap")
-    before = _previous_word(text, start)
-    if before in _NOT_NAMES_AFTER or before in _SAINTS:
+    before = previous_word(text, start)
+    if before in NOT_NAMES_AFTER or before in SAINTS:
         return None
     possessive = possessive_end(text, end, bare_after_s=False)
     if word in MONTH_NAMES and possessive == end and is_month_here(text, start, end):
         return None
     if word in _PLACES and _place_here(text, start, before):
         return None
-    after = _next_word(text, end)
+    after = next_word(text, end)
     if strip_possessive(after) in INSTITUTION_WORDS:
         return None
-    surname_end = _surname_after(text, end)
+    surname_end = surname_after(text, end)
     if word.lower() in COMMON_WORDS and sentence_initial(text, start):
-        named = possessive > end or surname_end > end or after.lower() in _NAME_VERBS
+        named = possessive > end or surname_end > end or after.lower() in NAME_VERBS
         if not named:
             return None
     return start, possessive_end(text, max(possessive, surname_end))

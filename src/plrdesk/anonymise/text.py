@@ -15,7 +15,7 @@ def _fold_table() -> dict[int, str]:
     table = {ord(c): "'" for c in "’‘`´"}
     table |= {ord(c): " " for c in "\t\n\r\u00a0\u2009\u202f\u2007\u200a"}
     table |= {ord(c): "-" for c in "‐‑–"}
-    for code in range(0xC0, 0x250):
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:  # Latin, Vietnamese
         char = chr(code)
         base = "".join(
             c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)

@@ -37,8 +37,10 @@ class Redaction:
     layer: Layer
     needs_review: bool = False  # unregistered names and guesses: shown to the researcher
     # Which rule found it: "registered", "registered-word" (a registered name part that is
-    # also an ordinary word, found lower-case or at a sentence start), a pattern label
-    # ("phone", "nhs-number", ...), "titled-name" or "first-name".
+    # also an ordinary word, where it may be the word), "registered-variant",
+    # "registered-handle", "registered-fuzzy", "school-short", a pattern label ("phone",
+    # "nhs-number", ...), "titled-name", "first-name", "first-name-lower", "initial-name",
+    # "unknown-word" or "school-name".
     rule: str = ""
 
     @property

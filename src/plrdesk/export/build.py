@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from plrdesk.domain import models as m
 from plrdesk.domain.passages import by_kind, raised_by
 from plrdesk.export import disclosure as dsc
-from plrdesk.export import ordering, qdpx_cases
+from plrdesk.export import ordering, overlap, qdpx_cases
 from plrdesk.export.model import (
     ConsentOverrides,
     Disclosure,
@@ -158,6 +158,11 @@ class _Builder:
             and not is_declined(a.outcome for a in s.call_attempts)
         ]
         self.entries = read_entries(self.db)
+        # An entry repeating an excluded one's words is held back until released (overlap).
+        holding = overlap.hold_back(
+            self.db, corpus.passages, self.entries, sessions, withdrawn | self.left_out
+        )
+        corpus = Corpus(holding.passages, corpus.tree)
         describer = dsc.Describer(
             [dsc.Person(p.ref, p.kind, dict(p.attributes)) for p in present], self._rules()
         )
@@ -208,7 +213,8 @@ class _Builder:
             guide_titles=guide_titles,
             suppress_below=self.below,
             warnings=[*warnings, *(w for w in exporter.other_warnings if w not in warnings)],
-            notes=self._notes(),
+            notes=[*self._notes(), *holding.notes()],
+            held_back=holding.found,
         )
         step(5, _STEPS)
         return bundle

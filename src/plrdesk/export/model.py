@@ -18,9 +18,12 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+if TYPE_CHECKING:
+    from plrdesk.export.overlap import HeldBack
 
 FORMAT: Literal["plrdesk-summary"] = "plrdesk-summary"
 VERSION: Literal[1] = 1
@@ -234,3 +237,7 @@ class ExportBundle:
     # notes for the researcher: shown by the redaction report, never written to a file.
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Entries that would leave but repeat an excluded entry's words (export.overlap), the
+    # released ones too: Prepare export lists them; those not released are in no quote,
+    # extract or source. Their text is for the review screen, never written to a file.
+    held_back: list[HeldBack] = field(default_factory=list)

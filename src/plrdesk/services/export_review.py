@@ -21,6 +21,16 @@ redactions a `reject` removed are listed from that pass.
 review shows and the one the export's report gives (the export counts its own texts with
 this function), so the two cannot disagree.
 
+Entries that would leave but repeat an excluded entry's words (a withdrawn child's, a
+safeguarding disclosure; export.overlap finds them, the builder holds them back) are
+proposals too, of the layer `HELD_BACK`, first in the list: the reason ("repeats 9 words
+of an excluded entry E12") and the repeated words marked in the entry. Redact (the
+default) leaves the entry out; Keep releases it. Their decisions are kept in the same
+table under that layer, which no anonymiser layer proposes.
+
+Each proposal names the rule that found it; `Proposal.rule_text` puts it in words for the
+review list (services.review_rules), the rule's own name where none are known for it.
+
 `apply_review` stores the researcher's accepts and rejects (`record_decision`) and adds
 missed names to the register (`add_to_register`); the audit log gets the counts and
 record ids, never the words.
@@ -46,6 +56,13 @@ from plrdesk.domain.models import Identifier
 from plrdesk.services import audit
 from plrdesk.services.changes import Changes, Table
 from plrdesk.services.progress import Progress
+from plrdesk.services.review_rules import (
+    HELD_BACK,
+    HELD_BACK_LABEL,
+    HeldPassage,
+    record_held_back,
+    rule_text,
+)
 
 if TYPE_CHECKING:
     from plrdesk.forms.catalog import FormCatalog
@@ -56,7 +73,8 @@ ELLIPSIS = "…"
 # What a missed name can be registered as (the labels it is then replaced by).
 PEOPLE_KINDS = ("person", "child", "parent", "practitioner")
 ADD_KINDS = (*PEOPLE_KINDS, "school", "place")
-_LAYER_ORDER = {Layer.REGISTER.value: 0, Layer.PATTERN.value: 1, Layer.NAME.value: 2}
+HELD_BACK_TEXT_CHARS = 60  # of the repeated words, in the list's Text column
+_LAYER_ORDER = {HELD_BACK: -1, Layer.REGISTER.value: 0, Layer.PATTERN.value: 1, Layer.NAME.value: 2}
 
 
 class ProposalKey(NamedTuple):
@@ -95,6 +113,7 @@ class Proposal:
     unsure: bool  # the anonymiser was not sure of at least one occurrence
     decision: str | None  # the stored decision: "accept", "reject", or None (none yet)
     occurrences: list[Occurrence] = field(default_factory=list)
+    reason: str = ""  # why a held-back entry is held: "repeats 9 words of an excluded entry E12"
 
     @property
     def needs_review(self) -> bool:
@@ -112,6 +131,15 @@ class Proposal:
     @property
     def count(self) -> int:
         return len(self.occurrences)
+
+    @property
+    def held_back(self) -> bool:
+        """An entry left out for repeating an excluded entry's words (Redact: left out)."""
+        return self.layer == HELD_BACK
+
+    @property
+    def rule_text(self) -> str:
+        return rule_text(self.rule)
 
     @property
     def redact(self) -> bool:
@@ -134,6 +162,11 @@ class ReviewSet:
     @property
     def redactions(self) -> int:
         return sum(self.made.values())
+
+    @property
+    def held_back(self) -> list[Proposal]:
+        """The entries held back (or released) for repeating an excluded entry's words."""
+        return [p for p in self.proposals if p.held_back]
 
     def get(self, key: ProposalKey) -> Proposal | None:
         return next((p for p in self.proposals if p.key == key), None)
@@ -164,6 +197,8 @@ class _Summary(Protocol):
 class BuiltSummary(Protocol):
     @property
     def summary(self) -> _Summary: ...
+    @property
+    def held_back(self) -> Sequence[HeldPassage]: ...
 
 
 class SummaryBuilder(Protocol):
@@ -237,6 +272,9 @@ def proposed_redactions(
                 )
             proposal.unsure |= r.needs_review
             proposal.occurrences.append(occurrence(text, r))
+    for held in bundle.held_back:
+        key = ProposalKey(held.key, HELD_BACK, HELD_BACK_LABEL)
+        groups[key] = held_back_proposal(held, decisions.get((key.folded, HELD_BACK)))
     for proposal in groups.values():
         if proposal.decision == REJECT and (proposal.key.folded, proposal.layer) in made:
             # Redacted in spite of the reject: a span widened to cover two overlapping
@@ -254,6 +292,27 @@ def proposed_redactions(
         ),
     )
     return ReviewSet(proposals, warnings, len(seen), made_redactions(seen.values()))
+
+
+def held_back_proposal(held: HeldPassage, decision: str | None) -> Proposal:
+    """A held-back entry as a row of the review: its repeated words (the start of them) as
+    the text, the reason, and the entry with those words marked as its one occurrence."""
+    said = " ".join(held.text[held.start : held.end].split())
+    if len(said) > HELD_BACK_TEXT_CHARS:
+        said = said[:HELD_BACK_TEXT_CHARS].rsplit(" ", 1)[0] + ELLIPSIS
+    found = Redaction(
+        held.start,
+        held.end,
+        held.text[held.start : held.end],
+        HELD_BACK_LABEL,
+        Layer.PATTERN,
+        True,
+        held.rule,
+    )  # a Redaction only to place it in context (`occurrence`); no layer's
+    key = ProposalKey(held.key, HELD_BACK, HELD_BACK_LABEL)
+    return Proposal(
+        key, said, held.rule, True, decision, [occurrence(held.text, found)], held.reason
+    )
 
 
 def _with_rejected(
@@ -324,7 +383,10 @@ def apply_review(
     before = load_decisions(db)
     for keys, decision in ((accepted, ACCEPT), (rejected, REJECT)):
         for key in keys:
-            decided = record_decision(db, key.folded, key.layer, key.label, decision)
+            if key.layer == HELD_BACK:
+                decided = record_held_back(db, key.folded, key.label, decision)
+            else:
+                decided = record_decision(db, key.folded, key.layer, key.label, decision)
             if (fold_key(key.folded), key.layer) in before:
                 changes.update(Table.REDACTION_DECISION, decided.id)
             else:

@@ -9,6 +9,7 @@ from pytestqt.modeltest import ModelTester
 
 from plrdesk.anonymise.engine import ACCEPT, REJECT
 from plrdesk.services.export_review import Occurrence, Proposal, ProposalKey
+from plrdesk.services.review_rules import HELD_BACK, HELD_BACK_LABEL, HELD_BACK_RULE
 from plrdesk.ui.export.review_model import (
     CONTEXT,
     COUNT,
@@ -16,6 +17,7 @@ from plrdesk.ui.export.review_model import (
     LABEL,
     LAYER,
     REVIEW_BACKGROUND,
+    RULE,
     TEXT,
     ProposalRole,
     ReviewModel,
@@ -32,10 +34,11 @@ def proposal(
     unsure: bool = False,
     decision: str | None = None,
     count: int = 1,
+    rule: str = "registered",
 ) -> Proposal:
-    occurrences = [Occurrence("…at ", text, " reads them.", unsure, "registered")] * count
+    occurrences = [Occurrence("…at ", text, " reads them.", unsure, rule)] * count
     key = ProposalKey(text.casefold(), layer, label)
-    return Proposal(key, text, "registered", unsure, decision, occurrences)
+    return Proposal(key, text, rule, unsure, decision, occurrences)
 
 
 def proposals() -> list[Proposal]:
@@ -60,13 +63,14 @@ def test_the_model_passes_qtmodeltester(qtmodeltester: ModelTester) -> None:
 def test_what_a_row_shows() -> None:
     model = ReviewModel()
     model.set_proposals(proposals())
-    assert model.columnCount() == 6
-    texts = [model.index(2, c).data() for c in range(6)]
+    assert model.columnCount() == 7
+    texts = [model.index(2, c).data() for c in range(7)]
     assert texts == [
         "Redact",
         "Castlebrook",
         "[school]",
         "the register",
+        "registered name or identifier",
         "2",
         "…at «Castlebrook» reads them.",
     ]
@@ -126,3 +130,61 @@ def test_the_decisions_to_store_are_the_changes_and_the_reviewed_guesses() -> No
     assert model.row_of(castlebrook) == 2
     assert model.find("NORTHFIELD") == 3
     assert model.find("nobody") == -1
+
+
+def test_the_rule_column_says_each_rule_in_words_and_a_new_one_by_its_name() -> None:
+    model = ReviewModel()
+    rules = ["titled-name", "first-name", "phone", "date-of-birth", "school-short-form", ""]
+    model.set_proposals([proposal(f"x{n}", "pattern", rule=r) for n, r in enumerate(rules)])
+    shown = [model.index(row, RULE).data() for row in range(len(rules))]
+    assert shown == [
+        "title and name",
+        "known first name",
+        "phone number",
+        "date of birth",
+        "school short form",  # a rule added since: its own name, readable
+        "no rule named",
+    ]
+    assert model.index(2, RULE).data(Qt.ItemDataRole.ToolTipRole) == "Found by the rule “phone”"
+    assert model.index(5, RULE).data(Qt.ItemDataRole.ToolTipRole) is None
+
+
+def held_back(decision: str | None = None) -> Proposal:
+    marked = Occurrence("…told us ", "letters home should be in plain English", ".", True)
+    key = ProposalKey("e-id digest", HELD_BACK, HELD_BACK_LABEL)
+    reason = "repeats 9 words of an excluded entry E12"
+    return Proposal(
+        key, "letters home should be in plain English", HELD_BACK_RULE, True, decision,
+        [marked], reason,
+    )  # fmt: skip
+
+
+def test_a_held_back_entry_reads_left_out_or_included_with_its_reason(
+    qtmodeltester: ModelTester,
+) -> None:
+    model = ReviewModel()
+    model.set_proposals([held_back(), proposal("Castlebrook")])
+    qtmodeltester.check(model)
+    row = [model.index(0, c).data() for c in range(7)]
+    assert row == [
+        "Leave out",
+        "letters home should be in plain English",
+        "the whole entry",
+        "excluded words (check)",
+        "repeats an excluded entry",
+        "1",
+        "repeats 9 words of an excluded entry E12:"
+        " …told us «letters home should be in plain English».",
+    ]
+    assert QColor(model.index(0, TEXT).data(Qt.ItemDataRole.BackgroundRole)) == REVIEW_BACKGROUND
+    assert "withdrawn" in model.index(0, TEXT).data(Qt.ItemDataRole.ToolTipRole)
+    model.set_redacted([0], False)
+    assert model.index(0, DECISION).data() == "Include"
+    assert "included in the export" in model.index(0, DECISION).data(Qt.ItemDataRole.ToolTipRole)
+    # Include is a reject (a release); left out when it was not sure, an accept.
+    assert model.changed_decisions() == ([], [held_back().key])
+    model.set_redacted([0], True)
+    assert model.changed_decisions() == ([held_back().key], [])
+    model.set_proposals([held_back(REJECT)])
+    assert model.index(0, DECISION).data() == "Include"
+    assert model.index(0, LAYER).data() == "excluded words (reviewed)"

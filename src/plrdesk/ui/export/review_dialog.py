@@ -1,7 +1,9 @@
 """Prepare export: review every proposed redaction in context, then export.
 
 The dialog lists what the anonymiser would redact in everything the export reads
-(services.export_review), the rows it was not sure of first and highlighted. The
+(services.export_review), each with the rule that found it, the rows it was not sure of
+first and highlighted; above them, any entry held back for repeating an excluded entry's
+words, with the reason (Leave out, the default, or Include). The
 researcher ticks Redact or unticks to Keep (Space on a row, or the buttons), adds a name
 the anonymiser missed (it joins the register), reads the descriptor warnings, sets the
 export's options (review_parts.ExportOptions: counting consent overrides changes what the
@@ -57,6 +59,7 @@ from plrdesk.ui.export.review_model import (
     DECISION,
     LABEL,
     LAYER,
+    RULE,
     TEXT,
     ReviewModel,
 )
@@ -104,7 +107,7 @@ class ReviewDialog(QDialog):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        for column in (DECISION, LABEL, LAYER, COUNT):
+        for column in (DECISION, LABEL, LAYER, RULE, COUNT):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CONTEXT, QHeaderView.ResizeMode.Stretch)
@@ -225,9 +228,18 @@ class ReviewDialog(QDialog):
         self.warnings_box.setTitle(f"Descriptor warnings ({len(review.warnings)})")
         to_check = sum(p.needs_review for p in review.proposals)
         n = review.redactions
+        held = len(review.held_back)
         self.intro.setText(
-            f"The export would make {n} redaction{'' if n == 1 else 's'}"
-            f" of {len(review.proposals)} different texts in the {review.texts} texts it reads."
+            (
+                f"{held} {'entry repeats' if held == 1 else 'entries repeat'} the words of an"
+                " entry the export leaves out: at the top, left out unless you include"
+                f" {'it' if held == 1 else 'them'}. "
+                if held
+                else ""
+            )
+            + f"The export would make {n} redaction{'' if n == 1 else 's'}"
+            f" of {len(review.proposals) - held} different texts in the {review.texts} texts"
+            " it reads."
             + (
                 f" {to_check} highlighted at the top {'needs' if to_check == 1 else 'need'}"
                 " your review."
@@ -275,11 +287,17 @@ class ReviewDialog(QDialog):
         accepted, rejected = self.model.changed_decisions()
         kept = [p for row, p in enumerate(self.model.proposals()) if not self.model.redacted(row)]
         registered = sum(p.layer == "register" for p in kept)
+        included = sum(p.held_back for p in kept)
         self.save_button.setEnabled(
             not self._busy and bool(accepted or rejected or self.pending_names)
         )
         if self.review is not None and not self._busy:
             message = f"{len(kept)} kept as written." if kept else "Every proposal is redacted."
+            if included:
+                message += (
+                    f" {included} of them {'is an entry' if included == 1 else 'are entries'}"
+                    " repeating an excluded entry's words, included in the export."
+                )
             if registered:
                 message += (
                     f" {registered} of them {'is' if registered == 1 else 'are'} in the study's"
@@ -385,7 +403,7 @@ class ReviewDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         """While the worker has the study, nothing can be decided (a reload would lose it)."""
         self._busy = busy
-        if busy:
+        if busy and self.isVisible():  # before it is shown, the table is to have focus
             self._table_had_focus = self.table.hasFocus()
         for widget in (
             self.table,

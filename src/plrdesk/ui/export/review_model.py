@@ -2,9 +2,12 @@
 
 One row per proposal (services.export_review.Proposal): its decision (a tick box: ticked
 is Redact, unticked is Keep), the text, the label it is replaced by, the layer that found
-it, how often, and the first place it was found. Rows the anonymiser was not sure of come
-first (the service sorts them so) and are highlighted. The model keeps the researcher's
-choices until they are saved; `changed_decisions` gives what to store.
+it, the rule that found it in words (`rule_text`: a new detector's rule by its own name),
+how often, and the first place it was found. Rows the anonymiser was not sure of come
+first (the service sorts them so) and are highlighted. An entry held back for repeating an
+excluded entry's words is a row too, at the very top: ticked it is left out, unticked it
+is included, and its "first found in" gives the reason before the words. The model keeps
+the researcher's choices until they are saved; `changed_decisions` gives what to store.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from PySide6.QtGui import QColor, QFont
 
 from plrdesk.anonymise.engine import REJECT
 from plrdesk.services.export_review import Proposal, ProposalKey
+from plrdesk.services.review_rules import HELD_BACK
 from plrdesk.ui.table_models import HeaderedTableModel, Index
 
-DECISION, TEXT, LABEL, LAYER, COUNT, CONTEXT = range(6)
+DECISION, TEXT, LABEL, LAYER, RULE, COUNT, CONTEXT = range(7)
 
 ProposalRole = Qt.ItemDataRole.UserRole + 1
 """The Proposal of any cell."""
@@ -27,12 +31,20 @@ ProposalRole = Qt.ItemDataRole.UserRole + 1
 # Pale amber behind rows to review: dark text keeps 15:1 on it.
 REVIEW_BACKGROUND = QColor(0xFF, 0xF0, 0xC2)
 REDACT, KEEP = "Redact", "Keep"
+LEAVE_OUT, INCLUDE = "Leave out", "Include"  # a held-back entry's Redact and Keep
+WHOLE_ENTRY = "the whole entry"
 LAYER_TEXT = {
     "register": "the register",
     "pattern": "a pattern",
     "name": "a name guess",
+    HELD_BACK: "excluded words",
 }
 REVIEW_TIP = "The anonymiser was not sure of this one: check it, then Redact or Keep."
+HELD_BACK_TIP = (
+    "This entry repeats the words of an entry the export leaves out (a withdrawn"
+    " participant's, or one flagged for safeguarding). Left out, none of its passages"
+    " leaves; Include lets it leave as written, names still redacted."
+)
 
 
 class ReviewModel(HeaderedTableModel):
@@ -43,6 +55,7 @@ class ReviewModel(HeaderedTableModel):
         "Text",
         "Label",
         "Found by",
+        "Rule",
         "Count",
         "First found in",
     )
@@ -162,12 +175,17 @@ class ReviewModel(HeaderedTableModel):
 
     @staticmethod
     def text(proposal: Proposal, redact: bool, column: int) -> str:
+        held = proposal.held_back
         if column == DECISION:
+            if held:
+                return LEAVE_OUT if redact else INCLUDE
             return REDACT if redact else KEEP
         if column == TEXT:
             return proposal.text
         if column == LABEL:
-            return f"[{proposal.label}]"
+            return WHOLE_ENTRY if held else f"[{proposal.label}]"
+        if column == RULE:
+            return proposal.rule_text
         if column == LAYER:
             found = LAYER_TEXT.get(proposal.layer, proposal.layer)
             if proposal.needs_review:
@@ -176,11 +194,19 @@ class ReviewModel(HeaderedTableModel):
         if column == COUNT:
             return str(proposal.count)
         if column == CONTEXT:
-            return proposal.occurrences[0].marked if proposal.occurrences else ""
+            marked = proposal.occurrences[0].marked if proposal.occurrences else ""
+            return f"{proposal.reason}: {marked}" if proposal.reason else marked
         return ""
 
     @staticmethod
     def _tooltip(proposal: Proposal, redact: bool, column: int) -> str | None:
+        if column == RULE:
+            return f"Found by the rule “{proposal.rule}”" if proposal.rule else None
+        if proposal.held_back:
+            if column == DECISION:
+                what = "left out of the export" if redact else "included in the export"
+                return f"This entry is {what}. Space or a click changes it.\n{HELD_BACK_TIP}"
+            return HELD_BACK_TIP
         if column == DECISION:
             what = f"replaced by [{proposal.label}]" if redact else "left in the export as written"
             tip = f"“{proposal.text}” is {what}. Space or a click changes it."

@@ -34,6 +34,7 @@ from plrdesk.storage.files import refuse_study_target
 from plrdesk.ui.export.export_run import ExportRequest
 from plrdesk.ui.export.remembered import LastExport
 from plrdesk.ui.export.review_model import (
+    HELD_BACK_TIP,
     LAYER_TEXT,
 )
 
@@ -217,10 +218,18 @@ def detail_html(proposal: Proposal) -> str:
     """Every place the proposal was found, the words marked (escaped: notes are text)."""
     found_by = LAYER_TEXT.get(proposal.layer, proposal.layer)
     times = "once" if proposal.count == 1 else f"{proposal.count} times"
+    rule = html.escape(proposal.rule_text)
+    if proposal.rule and proposal.rule_text != proposal.rule:
+        rule += f" <code>{html.escape(proposal.rule)}</code>"
     head = (
         f"<p><b>{html.escape(proposal.text)}</b> → [{html.escape(proposal.label)}], found by"
-        f" {found_by} ({html.escape(proposal.rule)}), {times}."
+        f" {found_by}, rule: {rule}, {times}."
     )
+    if proposal.held_back:
+        head = (
+            f"<p><b>Held back</b>: this entry {html.escape(proposal.reason)}"
+            f" (rule: {rule}). {html.escape(HELD_BACK_TIP)}"
+        )
     if proposal.needs_review:
         head += " <i>The anonymiser was not sure of this one: please check it.</i>"
     elif proposal.unsure:

@@ -1,0 +1,196 @@
+"""Sentences of the London corpus, written as practitioners, parents on the phone and
+children in focus groups write them. `{slot}` is filled by make_london_corpus.py (see
+SLOTS there); `[[text]]` is a word that must stay (a keep span). Word-names used as
+words ("will", "can", "young people", "the summer term"), months, weekdays, year groups
+and CAF/SENCO/DSL are marked as keep spans automatically, wherever they are not part of a
+gold span.
+"""
+
+from __future__ import annotations
+
+PRACTITIONER = (
+    "Home visit to {Pfull} and {C} at {address}, {postcode}.",
+    "Met {C} at {school} with {staff} (head of year) to talk about the move in September.",
+    "{C} said the Year 6 residential was the best thing she has done and she will miss {kid}.",
+    "{Cposs} mum says she can not get her to bed before midnight since the summer holidays.",
+    "Spoke with {staff} at {schoolshort} who will send the transition pack by Friday.",
+    "Mum {P} asked whether {C} can stay with {rel} on Tuesdays while she works late.",
+    "{stafffull} (SENCO) will chase the EHCP review; it has been a long wait for the family.",
+    "{init}, head teacher at {schoolunreg}, agreed to share the attendance figures.",
+    "{C} was upset today because {kid} had been moved to another form.",
+    "The {fams} have moved from the Kestrel Estate flat to {address}.",
+    "Visited the {fams} again; dad was at work, {rel} let me in.",
+    "I will ring the {famposs} landlord about the damp in the children's room.",
+    "{Cvar} said she did not want to talk today and that is fine.",
+    "Follow up: {Cvar} and mum at {place} on {day} at 4pm.",
+    "{Cvar} was much calmer in the second half of the session.",
+    "Spoke to {Pvar} about {Cposs} attendance; it is below 80% this term.",
+    "{Ovar} and {C} were in the same group again and worked well together.",
+    "Letter sent to {Pvar} at the old address by mistake.",
+    "{W} said she can not wait for Year 7 but is worried about getting lost.",
+    "Saw {W} at pick up; she was quiet and went straight to {rel}.",
+    "{Wposs} mum rang to say the appointment at King's College Hospital has moved to {meet}.",
+    "{C} has a younger brother at {schoolshort} and walks him there every morning.",
+    "Young people at {place} said the summer term felt very long this year.",
+    "CAF reviewed with {S} and {staff}; the DSL will be at the next TAC meeting on {meet}.",
+    "{C} plays for the under 12s at Burgess Park on Saturdays and hopes to try out for a club.",
+    "Mum said {C} will be going to {schoolshort} rather than {schoolunreg} because of the walk.",
+    "Handed over to {S} while I am on leave; she will ring mum on {phone}.",
+    "{C} gave me her new address: {address}, {postcode}.",
+    "{C} told me her insta is {handle} and that {kid} posts videos of the class on it.",
+    "Apparently there is a group chat, {athandle}, where year 7s share photos of teachers.",
+    "{Cposs} older sister has a TikTok, {handleurl}, with videos filmed outside the school.",
+    "Found the account {handlereg} which {C} uses; it shows the school logo.",
+    "Referral from {staff} at {school}: concerns about {C} being left alone with {rel}.",
+    "{C} and {O} are inseparable and have asked to be in the same form group.",
+    "{Ofull} was also at the session and joined in with the drawing task.",
+    "Met {stafflow} from the youth club who knows {C} well.",
+    "Eid was last week, so attendance was low; {C} was back on {day}.",
+    "{C} said she would rather go to {schoolunreg} with her cousins in Lewisham.",
+    "Ramadan finished and {C} seems more settled, says {staff}.",
+    "{C} did not want {rel} at the meeting so I spoke to mum alone.",
+    "{Cup} ({yr}) is on the list for the mentoring scheme at {place}.",
+    "UPN {upn} checked with the data manager at {schoolshort}.",
+    "The school sent the wrong UPN ({upn}) so the records could not be matched.",
+    "Her UPN is {upn} and the EHCP is held by the LA.",
+    "No hope of a place at {schoolshort} now, mum says, so {C} will go to {schoolunreg}.",
+    "Will the SENCO come to the next meeting? {staff} was not sure.",
+    "May I remind everyone the grace period for forms ends on {meet}.",
+    "We can meet at Peckham Library if the office is full.",
+    "Mum ({P}) says grace is said before every meal and {C} loves that.",
+    "{C} was taken to Evelina by {rel} after the asthma attack.",
+    "Grandma lives at {address} and {C} stays there most weekends.",
+    "{C} and her mum have moved: {address}\n{postcode}.",
+    "New address on file: {address}.",
+    "{Sfull} from {place} will lead the group; her number is {Scontact}.",
+    "Key worker is {K}; contact via the front office.",
+    "{K} said she has known the family for years.",
+    "{C} mentioned that {W} had been crying in the toilets at lunch.",
+    "{Csur} family are back from {country} and {C} starts back on {day}.",
+    "{C} told me she is scared of the Rye Lane bus stop after dark.",
+    "Mark the register for {C} as present, she came late with {rel}.",
+)
+
+PHONE = (
+    "Mum ({P}) rang from {phone}; {C} has not been sleeping.",
+    "Dad rang, asked that we use his new number {phone} from now on.",
+    "Mum texted: {Cvar} is off sick today, will be back {day}.",
+    "{Pvar} rang to say she is moving in with her sister.",
+    "Rang {Pfull} on {Pcontact}, no answer, left voicemail.",
+    "{P} called back from her sister's phone, {phone}, to say {C} is ill.",
+    "Aunty called from {phone} (she is in {country} until {meet}).",
+    "Mum asked if {C} can keep the laptop over the summer.",
+    "Spoke to {Ptitle}, who says {C} will be at {schoolshort} from September.",
+    "{Ptitle} will drop the forms in at {place} on {day}.",
+    "Phoned {school}: {staff} confirmed {C} is on roll, UPN {upn}.",
+    "Mum gave her new postcode as {postcode} and said the flat is on the 9th floor.",
+    "Mum: 'we live at {address} now, the lift never works'.",
+    "{P} asked for a letter for the housing officer at {address}.",
+    "Call from {stafffull} at {schoolunreg} about {Cposs} attendance.",
+    "{stafffull} rang; she can not make {day} and will email.",
+    "Voicemail from {rel} asking if {C} can join the summer scheme.",
+    "Mum said {C} has been messaging someone called {athandle} late at night.",
+    "Dad is worried about the account {handle} on snap and will send screenshots.",
+    "{P} says {W} has been much happier since the move.",
+    "Mum rang to say {Wposs} appointment is now at King's College Hospital.",
+    "{P} wants to know if {C} can go to {schoolshort} open evening with {kid}.",
+    "Mum asked me to ring her on WhatsApp, {phone}, as her credit has run out.",
+    "Grandma's number for emergencies: {phone}.",
+    "{P} said it has been a long week and she has no patience left.",
+    "Mum was angry that {staff} had not called back; will follow up.",
+    "{P} is going to Nando's with {C} for her birthday on the {bday}.",
+)
+
+CHILD = (
+    "{kidlow} n me are going {schoolshortlow} together innit",
+    "mr {stafflowbare} took my phone n said i cant have it back til friday",
+    "miss {stafflowbare} said yes we can go on the trip",
+    "i hope we get the same form as {kidlow}",
+    "{Clow} is my best friend we been friends since reception",
+    "my bday is {bdaylow} and im having a party at {placelow}",
+    "its my birthday on the {bdaylow} will u come",
+    "add me my insta is {handle}",
+    "my snap is {handle} dont tell {stafflowbare}",
+    "tiktok is {athandle} i post fortnite clips",
+    "{Wlow} said the big school is bare scary",
+    "i will miss {Clow} when she goes {schoolshortlow}",
+    "can we have pizza next time",
+    "will there be lockers at {schoolshortlow}",
+    "i live at {addresslow} near the chicken shop",
+    "my nan lives {addresslow} so i go there after school",
+    "the young ones in year 7 get bullied by year 9s",
+    "summer holidays were too long i was bored",
+    "{kidlow} from {schoolshortlow} got excluded lol",
+    "my cousin {kid} goes {schoolunreg} n she says its peak",
+    "mr {stafflowbare} is the best teacher he lets us play music",
+    "i was scared on the first day but {kidlow} helped me find the hall",
+    "my brother {kidlow} gets the 12 bus with me",
+    "{Cvarlow} said she aint coming back after half term",
+    "i dont no why {Clow} is sad all the time",
+    "me n {Cvarlow} r in the same class now",
+    "we had jollof at {kidlow}s house after eid",
+    "miss {stafflowbare} said we can not use phones in the corridor",
+    "{Wlow} and me play roblox every night",
+    "the rose garden in the park is where we hang out",
+    "no hope of getting in the football team lol",
+    "long day today we had maths 2 times",
+    "may i go toilet is what u have to say now",
+    "ms {stafflowbare} shouted at {kidlow} for no reason",
+    "my mum ses i can walk on my own in year 7",
+    "i wanna go {schoolunreglow} coz my sister is there",
+    "ring my mum on {phone} if im late",
+    "its {handlereg} on insta if u wanna see",
+    "dont tell {Wlow} but i got her a present",
+)
+
+REFERRAL = (
+    "{Cfull}, {dob}, {yr}, {school}.",
+    "{Cfull} ({dob}) {yr} {schoolshort}",
+    "Name: {Cfull}; {dob}; {yr}; UPN {upn}.",
+    "{Cfull}, {dob}, {yr}. Lives with mum at {address}, {postcode}.",
+    "{Cfull} {dob} {yr} - referred by {staff}.",
+    "{Cup}, {dob}, {yr}, {schoolshort}. Mum: {Pfull}, {Pcontact}.",
+    "Referral for {Cfull}, {yr}, DOB {dob}.",
+    "{Cfull}, d.o.b {dob}, at {school}.",
+    "{Cfull}: turns 12 on the {bday}, currently {yr} at {schoolshort}.",
+    "{Cfull}, born {dob}, {yr}.",
+)
+
+# Sentences said in an excluded entry (a withdrawn child, a safeguarding disclosure) and
+# repeated word for word in another note: helper H's overlap check must hold them back.
+DISCLOSURE = (
+    "my mum's boyfriend shouts at me every night and i am scared to go home",
+    "my uncle hits me with a belt when i get bad marks at school",
+    "i dont want to go home because my step dad takes my phone and locks me in my room",
+    "i have not eaten since friday because there is no food in the flat",
+    "the older boys on the estate make me carry packages to the station after school",
+    "i sleep on the sofa because my cousins have taken my bed and nobody cares",
+    "my dad said he would send me back if i talk to anyone about what happens at home",
+    "a man i met online keeps asking me to meet him at the bus station on my own",
+)
+REPEATS = (
+    "{C} told the group what her friend had said: '{disclosure}'.",
+    'In the focus group another child repeated it: "{disclosure}"',
+    '{S} noted that {C} said, word for word, "{disclosure}".',
+    "{C} wrote in her journal: {disclosure}.",
+)
+EXCLUDED = (
+    'Disclosure to {S} at {school}. {C} said: "{disclosure}". DSL informed the same day.',
+    "{C} (withdrawn from the study) said in the first session: '{disclosure}'.",
+    'Safeguarding note. {C} said "{disclosure}" and was upset. Referred to MASH.',
+)
+
+PUBLIC_PLACES = (
+    *("King's College Hospital", "Evelina", "Guy's Hospital", "the Maudsley"),
+    *("Peckham Library", "Burgess Park", "Peckham", "Camberwell", "Lewisham"),
+    *("Rye Lane", "Nunhead", "East Dulwich"),
+)
+CAPITALISED_TERMS = (
+    *("Eid", "Ramadan", "Nando's", "TikTok", "WhatsApp", "Fortnite", "Roblox"),
+    *("Ofsted", "EHCP", "MASH", "CAMHS", "Primark", "Lidl"),
+)
+LOWER_TERMS = ("innit", "bare", "peak", "jollof", "eid", "fortnite", "roblox", "lol", "coz")
+COUNTRIES = (
+    *("Nigeria", "Ghana", "Somalia", "Eritrea", "Bangladesh", "Turkey", "Poland"),
+    *("Portugal", "Colombia", "Vietnam", "Jamaica", "Ireland"),
+)
