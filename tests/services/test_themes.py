@@ -340,6 +340,49 @@ def test_a_merge_folds_codings_of_the_same_words_into_one_keeping_both_memos(
             assert memo in memos
 
 
+def test_a_merge_keeps_two_coders_codings_of_the_same_words_apart_and_undo_keeps_the_coder(
+    demo_study: StudyFile,
+) -> None:
+    """Inter-coder agreement compares the two: folding them into one would lose a coder."""
+    with demo_study.transaction() as db:
+        rows = themes(db)
+        first = db.scalars(
+            select(m.Coding).where(m.Coding.theme_id == rows["T1"].id).order_by(m.Coding.position)
+        ).first()
+        assert first is not None
+        assert first.coder is None
+        second = m.Coding(
+            entry_id=first.entry_id,
+            theme_id=rows["T3"].id,
+            start=first.start,
+            end=first.end,
+            coder="Second Coder",
+            position=999,
+        )
+        mine = m.Coding(
+            entry_id=first.entry_id,
+            theme_id=rows["T1"].id,
+            start=first.start,
+            end=first.end,
+            coder="Second Coder",
+            position=998,
+        )
+        db.add_all([second, mine])
+        db.flush()
+        total = len(codings(db))
+        merged = merge_themes(db, rows["T1"].id, rows["T3"].id)
+        # the researcher's coding moves beside the second coder's; the second coder's own
+        # twin folds into theirs
+        assert db.get(m.Coding, first.id) is not None
+        assert db.get(m.Coding, mine.id) is None
+        assert len(codings(db)) == total - 1
+        unmerge(db, merged.record)
+        db.flush()
+        back = db.get(m.Coding, mine.id)
+        assert back is not None
+        assert back.coder == "Second Coder"
+
+
 def test_a_merge_moves_sub_themes_under_the_target(demo_study: StudyFile) -> None:
     with demo_study.transaction() as db:
         rows = themes(db)

@@ -165,8 +165,24 @@ def _group(found: Iterable[Mnemonic]) -> list[Clash]:
 
 
 def clashes(window: QWidget) -> list[Clash]:
-    """Alt+keys that two or more live owners in `window` answer to."""
-    return _group(mnemonics(window))
+    """Alt+keys that two or more live owners in `window` answer to, and form labels that
+    show a mnemonic but have no buddy (the "&" is drawn and Alt does nothing)."""
+    return _group(mnemonics(window)) + dead_labels(window)
+
+
+def dead_labels(window: QWidget) -> list[Clash]:
+    found = []
+    for label in window.findChildren(QLabel):
+        text = label.text()
+        key = _key(QKeySequence.mnemonic(text))
+        if (
+            key is not None
+            and label.buddy() is None
+            and text.rstrip().endswith(":")  # a field's label ("&File:"), not "R&D"
+            and _live(label, window)
+        ):
+            found.append(Clash(key, (f"{plain(text)} label, which has no buddy",)))
+    return found
 
 
 def menu_clashes(menu: QMenu) -> list[Clash]:

@@ -24,6 +24,7 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "passwd": ("plrdesk.cli.study_commands", "cmd_passwd"),
     "backup": ("plrdesk.cli.study_commands", "cmd_backup"),
     "check": ("plrdesk.cli.study_commands", "cmd_check"),
+    "merge": ("plrdesk.cli.merge_command", "cmd_merge"),
     "withdraw": ("plrdesk.cli.study_commands", "cmd_withdraw"),
     "demo": ("plrdesk.cli.study_commands", "cmd_demo"),
     "export": ("plrdesk.cli.export_command", "cmd_export"),
@@ -33,6 +34,8 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "forms import-xlsform": ("plrdesk.cli.forms_commands", "cmd_forms_import_xlsform"),
     "codebook export": ("plrdesk.cli.codebook_command", "cmd_codebook_export"),
     "codebook import": ("plrdesk.cli.codebook_command", "cmd_codebook_import"),
+    "coding-copy": ("plrdesk.cli.coding_copy_command", "cmd_coding_copy"),
+    "agreement": ("plrdesk.cli.agreement_command", "cmd_agreement"),
 }
 
 

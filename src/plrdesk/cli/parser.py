@@ -105,6 +105,17 @@ def build() -> Parser:
     p = add("check", "check a study's pages and encryption (integrity and HMACs)")
     p.add_argument("file", type=Path, metavar="FILE")
 
+    p = add("merge", "bring another copy of the study into TARGET (all or nothing)")
+    p.add_argument("file", type=Path, metavar="TARGET", help="the study to merge into")
+    p.add_argument(
+        "source",
+        type=Path,
+        metavar="SOURCE",
+        help="a copy of it (cp, backup, another laptop) or a coding copy; only read"
+        " (its passphrase: PLRDESK_SOURCE_PASSPHRASE, else TARGET's, else asked)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="say what would come in; change nothing")
+
     p = add("withdraw", "withdraw a participant from every count, quote and export")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("ref", metavar="REF", help="the participant's ref, e.g. C3")
@@ -177,6 +188,33 @@ def build() -> Parser:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument(
         "codebook", type=Path, metavar="CODEBOOK", help="a .csv file, or a REFI-QDA .qdc/.qde/.xml"
+    )
+
+    p = add("agreement", "percent agreement and Cohen's kappa between two coders, per theme")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "--coders", nargs=2, required=True, metavar=("A", "B"), help="the two coders' names"
+    )
+    p.add_argument(
+        "--unit",
+        choices=["entry", "sentence", "character"],
+        default="entry",
+        help="what one unit of comparison is (default: entry)",
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = add(
+        "coding-copy",
+        "write a blind copy of a study for a second coder (no codings; a new passphrase)",
+        weak,
+    )
+    p.add_argument("file", type=Path, metavar="STUDY")
+    p.add_argument("out", type=Path, metavar="OUT", help="the copy to create (.plr)")
+    p.add_argument("--coder", required=True, metavar="NAME", help="the second coder's name")
+    p.add_argument(
+        "--anonymised",
+        action="store_true",
+        help="every text anonymised, people by descriptor, withdrawn and flagged entries left out",
     )
 
     forms = add("forms", "check, measure, print and convert form definitions")

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, foreign, mapped_column, relationship
 
 from plrdesk.domain.ids import new_id
 from plrdesk.domain.study_details import contact_line
@@ -50,7 +50,23 @@ def _pk() -> Mapped[uuid.UUID]:
     return mapped_column(primary_key=True, default=new_id)
 
 
-class Study(Base):
+def new_rev() -> str:
+    """A fresh revision id (32 hex digits)."""
+    return uuid.uuid4().hex
+
+
+class Revisioned:
+    """A record a merge can compare across copies (migration 0011): `rev` is its current
+    revision, `revs` the revisions it has been at before (oldest first, the last 100).
+
+    Triggers in the study file move `rev` on every edit of a tracked column (whoever writes),
+    so code never sets these by hand; only a merge does, to adopt another copy's version."""
+
+    rev: Mapped[str | None] = mapped_column(String(32), default=new_rev)
+    revs: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+
+
+class Study(Revisioned, Base):
     """The one study a file holds (a single row).
 
     The researcher's contact is kept in parts: `phone`, `email`, and `other_contact`, a
@@ -73,6 +89,9 @@ class Study(Base):
     endorsement_notes: Mapped[str | None] = mapped_column(Text)
     ethics_reference: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
+    # A coding copy for a second coder names the study it was made from, and that coder.
+    copy_of_id: Mapped[uuid.UUID | None]
+    copy_coder: Mapped[str | None] = mapped_column(Text)
 
     @property
     def contact(self) -> str | None:
@@ -80,7 +99,7 @@ class Study(Base):
         return contact_line(self.phone, self.email, self.other_contact)
 
 
-class Identifier(Base):
+class Identifier(Revisioned, Base):
     """A name the anonymiser must remove (a school, a place, a person who is not a participant)."""
 
     __tablename__ = "identifier"
@@ -108,7 +127,7 @@ class Guardianship(Base):
     guardian: Mapped[Participant] = relationship(foreign_keys=[guardian_id])
 
 
-class Participant(Base):
+class Participant(Revisioned, Base):
     __tablename__ = "participant"
 
     id: Mapped[uuid.UUID] = _pk()
@@ -132,7 +151,7 @@ class Participant(Base):
     )
 
 
-class Consent(Base):
+class Consent(Revisioned, Base):
     """A consent or assent as given: form id and version, method, answers, withdrawal."""
 
     __tablename__ = "consent"
@@ -180,7 +199,7 @@ class SessionMember(Base):
     participant: Mapped[Participant] = relationship()
 
 
-class StudySession(Base):
+class StudySession(Revisioned, Base):
     """An interview, phone interview or focus group."""
 
     __tablename__ = "session"
@@ -216,7 +235,7 @@ class StudySession(Base):
     )
 
 
-class CallAttempt(Base):
+class CallAttempt(Revisioned, Base):
     __tablename__ = "call_attempt"
 
     id: Mapped[uuid.UUID] = _pk()
@@ -233,7 +252,7 @@ class CallAttempt(Base):
     session: Mapped[StudySession] = relationship(back_populates="call_attempts")
 
 
-class Entry(Base):
+class Entry(Revisioned, Base):
     """One note: a line said under a question, and/or a show of hands."""
 
     __tablename__ = "entry"
@@ -264,16 +283,26 @@ class Entry(Base):
     # A follow-up question the researcher added under `question` (its text is the question).
     follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime | None]
+    # A merge conflict copy: the other copy's version of the entry `conflict_of_id`, kept
+    # beside it; `conflict_from` says which copy (file name and when) it came from.
+    # (No foreign key: a trigger clears it when that entry is deleted.)
+    conflict_of_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    conflict_from: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     session: Mapped[StudySession] = relationship(back_populates="entries")
     speaker: Mapped[Participant | None] = relationship()
+    conflict_of: Mapped[Entry | None] = relationship(
+        primaryjoin=lambda: foreign(Entry.conflict_of_id) == Entry.id,
+        remote_side=lambda: Entry.id,
+        viewonly=True,
+    )
     codings: Mapped[list[Coding]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by=lambda: Coding.position
     )
 
 
-class Theme(Base):
+class Theme(Revisioned, Base):
     __tablename__ = "theme"
 
     id: Mapped[uuid.UUID] = _pk()
@@ -289,7 +318,7 @@ class Theme(Base):
     parent: Mapped[Theme | None] = relationship(remote_side=lambda: Theme.id)
 
 
-class Coding(Base):
+class Coding(Revisioned, Base):
     """A theme applied to an entry, over [start, end) of its text or, without a span, all of it."""
 
     __tablename__ = "coding"
@@ -306,13 +335,15 @@ class Coding(Base):
     memo: Mapped[str | None] = mapped_column(Text)
     # The researcher marked this passage as usable as a quote in the report.
     exemplar: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who coded it: a person's name; None means the study's researcher (Study details).
+    coder: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     entry: Mapped[Entry] = relationship(back_populates="codings")
     theme: Mapped[Theme] = relationship()
 
 
-class ExportSetting(Base):
+class ExportSetting(Revisioned, Base):
     """Per participant kind: which attributes may describe a participant in an export."""
 
     __tablename__ = "export_setting"
@@ -339,7 +370,7 @@ class StoredForm(Base):
     stored_at: Mapped[dt.datetime]
 
 
-class RedactionDecision(Base):
+class RedactionDecision(Revisioned, Base):
     """The researcher's review of a proposed redaction, kept so the next export starts from
     it: `accept` (always redact this text) or `reject` (this text is not identifying, e.g.
     "May" the month). Matched by the case-folded text and the layer that proposed it."""
@@ -365,3 +396,77 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(60))
     record_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     detail: Mapped[dict[str, JsonValue]] = mapped_column(JSON, default=dict)
+
+
+class Tombstone(Base):
+    """A deleted record (written by a trigger): lets a merge tell "deleted in this copy"
+    from "new in the other". `record_id` is the id's 32 hex digits, or for a link row the
+    two ids it links joined by ':'."""
+
+    __tablename__ = "tombstone"
+
+    tbl: Mapped[str] = mapped_column(String(40), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    deleted_at: Mapped[str] = mapped_column(String(40))
+
+
+class Erasure(Base):
+    """A participant whose words were erased (written by a trigger on the audit event), so
+    a merge never brings them back from another copy."""
+
+    __tablename__ = "erasure"
+
+    participant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    erased_at: Mapped[str] = mapped_column(String(40))
+
+
+class MergeConflict(Base):
+    """Another copy's version of a record (not an entry: entries get a conflict copy beside
+    them) that was changed in both copies; the study kept its own. `other` holds that
+    version's columns as JSON-able values."""
+
+    __tablename__ = "merge_conflict"
+    __table_args__ = (UniqueConstraint("tbl", "record_id", "rev"),)
+
+    id: Mapped[uuid.UUID] = _pk()
+    tbl: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[uuid.UUID]
+    rev: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(Text)
+    other: Mapped[dict[str, JsonValue]] = mapped_column(JSON)
+    at: Mapped[dt.datetime]
+
+
+class CodingCopy(Base):
+    """A blind coding copy made of this study for a second coder (services/coding_copy.py):
+    its id is the copy's own study id, so a copy coming back is known by it."""
+
+    __tablename__ = "coding_copy"
+
+    id: Mapped[uuid.UUID] = _pk()
+    coder: Mapped[str] = mapped_column(Text)
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
+    made_at: Mapped[dt.datetime]
+    # Ids (hex) of the copy's codings already brought back, so merging again adds none,
+    # not even one removed here since.
+    brought_back: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class CodingCopyEntry(Base):
+    """How one entry went into a coding copy, kept in the original only (the copy holds
+    nothing of where names were): the redactions as [start, end, replacement] (the span in
+    the original text and the label that stood for it, "[child]"), and hashes of the
+    original text and of the text the copy was given, to tell whether either changed
+    before the codings come back."""
+
+    __tablename__ = "coding_copy_entry"
+
+    copy_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("coding_copy.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("entry.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    original_sha256: Mapped[str] = mapped_column(String(64))
+    given_sha256: Mapped[str] = mapped_column(String(64))
+    edits: Mapped[list[JsonValue]] = mapped_column(JSON, default=list)

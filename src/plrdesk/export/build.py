@@ -48,6 +48,7 @@ from plrdesk.export.passages import PassageExporter, SessionEntry, read_entries
 from plrdesk.export.redaction import Anonymiser, Texts
 from plrdesk.forms.schema import ItemType
 from plrdesk.services.calls import is_declined
+from plrdesk.services.coders import other_coders_codings
 from plrdesk.services.corpus import Corpus, load_corpus
 from plrdesk.services.export_review import made_redactions
 from plrdesk.services.permission_book import load_permission_book
@@ -132,6 +133,7 @@ class _Builder:
         self.extracts = extracts
         self.overridden = Overridden(overridden)
         self.left_out: set[str] = set()  # refs admitted by an override, not counted
+        self.others: dict[uuid.UUID, str] = {}  # codings by another coder (not reported)
         self.hands_with_withdrawn: list[str] = []
         self.hands_with_left_out: list[str] = []
         self.entries: dict[uuid.UUID, list[SessionEntry]] = {}
@@ -142,6 +144,12 @@ class _Builder:
     def build(self, step: Callable[[int, int], None]) -> ExportBundle:
         step(0, _STEPS)
         corpus = load_corpus(self.db, self.catalog)
+        # A second coder's codings are for agreement, not for the report (services.coders).
+        self.others = other_coders_codings(self.db)
+        if self.others:
+            corpus = Corpus(
+                [p for p in corpus.passages if p.coding_id not in self.others], corpus.tree
+            )
         book = load_permission_book(self.db, self.catalog)
         people = list(self.db.scalars(select(m.Participant).order_by(m.Participant.position)))
         withdrawn = {p.ref for p in people if book.is_withdrawn(p.ref)}
@@ -367,6 +375,13 @@ class _Builder:
 
     def _notes(self) -> list[str]:
         notes = []
+        if self.others:
+            coders = sorted(set(self.others.values()))
+            notes.append(
+                f"{len(self.others)} coding(s) by {', '.join(coders)} left out of the report:"
+                " another coder's codings are for agreement (plrdesk agreement), and the report"
+                " is the study researcher's coding"
+            )
         for hands, who in (
             (self.hands_with_withdrawn, "a participant who has since withdrawn"),
             (self.hands_with_left_out, "someone left out (admitted by a consent override)"),

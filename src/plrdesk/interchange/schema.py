@@ -241,6 +241,13 @@ class Safeguarding(Strict):
     action: NonEmpty
 
 
+class ConflictIn(Strict):
+    """Extension (merge): this entry is another copy's version of entry `of`."""
+
+    of: Ref
+    source: str
+
+
 class EntryIn(Strict):
     ref: Ref
     question: str | None = None
@@ -251,6 +258,7 @@ class EntryIn(Strict):
     at: IsoTime | None = None
     safeguarding: Safeguarding | None = None
     follow_up: bool = False  # extension: the text is a follow-up question the researcher asked
+    conflict: ConflictIn | None = None  # extension: a merge conflict copy (services/merge.py)
 
     @model_validator(mode="after")
     def _has_content(self) -> EntryIn:
@@ -285,6 +293,8 @@ class CodingIn(Strict):
     end: Count | None = None
     memo: str | None = None
     exemplar: bool = False  # extension: marked as usable as a quote
+    # Extension: who coded it (a name; absent, null or blank: the study's researcher).
+    coder: Annotated[OneLine, Field(max_length=120)] | None = None
 
     @model_validator(mode="after")
     def _span(self) -> CodingIn:

@@ -21,6 +21,7 @@ from plrdesk.domain import models as m
 from plrdesk.domain.ids import new_id
 from plrdesk.services import audit
 from plrdesk.services.changes import Changes, Table
+from plrdesk.services.coders import coder_for_new_codings
 
 
 class UnknownTheme(LookupError):
@@ -47,6 +48,7 @@ def code_entries(
         return changes
     with_text: set[uuid.UUID] = set()
     already: set[uuid.UUID] = set()
+    coder = coder_for_new_codings(db)
     for chunk in _chunks(wanted):
         with_text.update(
             db.scalars(
@@ -60,6 +62,8 @@ def code_entries(
                 select(m.Coding.entry_id).where(
                     m.Coding.entry_id.in_(chunk),
                     m.Coding.theme_id == theme_id,
+                    # Another coder's coding of the note is theirs: this coder codes it too.
+                    m.Coding.coder.is_(None) if coder is None else m.Coding.coder == coder,
                 )
             )
         )
@@ -78,6 +82,7 @@ def code_entries(
                 "end": None,
                 "memo": None,
                 "exemplar": False,
+                "coder": coder,
                 "position": position,
             }
         )

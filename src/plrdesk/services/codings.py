@@ -14,7 +14,10 @@ Rules of a coding:
   id, the memos are joined). A whole-entry coding overlaps every span, so coding the
   whole entry absorbs that theme's spans, and a span coded under a theme that already
   covers the whole entry changes nothing;
-- several *different* themes on one passage are separate codings, as many as wanted.
+- several *different* themes on one passage are separate codings, as many as wanted;
+- each coding names its coder (`services.coders`): NULL, the study's researcher, unless
+  the study is a second coder's coding copy. Merging is within one coder's codings: two
+  coders' codings of a passage stay two, for the agreement between them.
 
 The audit log says which coding, entry and theme ids were touched, never the coded words
 or a memo.
@@ -34,6 +37,7 @@ from plrdesk.domain.ids import CodingId, EntryId, SessionId, ThemeId, new_id
 from plrdesk.domain.spans import Span, snap_to_words
 from plrdesk.services import audit
 from plrdesk.services.changes import Changes, Table
+from plrdesk.services.coders import coder_for_new_codings, coder_name, researcher_name
 from plrdesk.services.entries import UnknownEntry
 from plrdesk.services.themes import palette_colour
 
@@ -102,6 +106,7 @@ class CodingView:
     end: int | None
     memo: str | None
     exemplar: bool = False
+    coder: str = ""  # who coded it, as shown: a name, or the researcher's for NULL
 
     @property
     def whole(self) -> bool:
@@ -120,6 +125,7 @@ class CodingRecord:
     memo: str | None
     exemplar: bool
     position: int
+    coder: str | None = None  # as stored: None is the researcher
 
 
 @dataclass(kw_only=True)
@@ -191,7 +197,9 @@ def theme_colours(db: Session) -> dict[uuid.UUID, tuple[str, str]]:
     return {choice.id: (choice.name, choice.colour) for choice in themes_for_picker(db)}
 
 
-def _view(coding: m.Coding, themes: dict[uuid.UUID, tuple[str, str]]) -> CodingView:
+def _view(
+    coding: m.Coding, themes: dict[uuid.UUID, tuple[str, str]], researcher: str
+) -> CodingView:
     name, colour = themes.get(coding.theme_id) or (coding.theme.name, _colour(coding.theme))
     return CodingView(
         id=CodingId(coding.id),
@@ -203,19 +211,20 @@ def _view(coding: m.Coding, themes: dict[uuid.UUID, tuple[str, str]]) -> CodingV
         end=coding.end,
         memo=coding.memo,
         exemplar=coding.exemplar,
+        coder=coder_name(coding.coder, researcher),
     )
 
 
 def codings_of_entry(db: Session, entry_id: EntryId) -> list[CodingView]:
     """The entry's codings in the order they were made."""
     entry = _entry(db, entry_id)
-    themes = theme_colours(db)
-    return [_view(coding, themes) for coding in entry.codings]
+    themes, researcher = theme_colours(db), researcher_name(db)
+    return [_view(coding, themes, researcher) for coding in entry.codings]
 
 
 def codings_of_session(db: Session, session_id: SessionId) -> dict[EntryId, list[CodingView]]:
     """The codings of every entry of a session, by entry id, each in the order made."""
-    themes = theme_colours(db)
+    themes, researcher = theme_colours(db), researcher_name(db)
     rows = db.scalars(
         select(m.Coding)
         .join(m.Entry, m.Coding.entry_id == m.Entry.id)
@@ -225,7 +234,7 @@ def codings_of_session(db: Session, session_id: SessionId) -> dict[EntryId, list
     )
     found: dict[EntryId, list[CodingView]] = {}
     for coding in rows:
-        found.setdefault(EntryId(coding.entry_id), []).append(_view(coding, themes))
+        found.setdefault(EntryId(coding.entry_id), []).append(_view(coding, themes, researcher))
     return found
 
 
@@ -263,6 +272,7 @@ def _record(coding: m.Coding) -> CodingRecord:
         memo=coding.memo,
         exemplar=coding.exemplar,
         position=coding.position,
+        coder=coding.coder,
     )
 
 
@@ -339,7 +349,8 @@ def code_passage(
         if span is None:
             raise NotAPassage("select some words, not only spaces")
     memo = _clean_memo(memo)
-    same = [c for c in entry.codings if c.theme_id == theme.id]
+    coder = coder_for_new_codings(db)
+    same = [c for c in entry.codings if c.theme_id == theme.id and c.coder == coder]
     merging: list[m.Coding] = []
     grown = span
     changed = True
@@ -364,6 +375,7 @@ def code_passage(
             end=span.end if span else None,
             memo=memo,
             position=_next_position(entry),
+            coder=coder,
         )
         entry.codings.append(coding)
         db.flush()
@@ -471,6 +483,7 @@ def _put(db: Session, record: CodingRecord) -> Changes:
     coding.memo = record.memo
     coding.exemplar = record.exemplar
     coding.position = record.position
+    coding.coder = record.coder
     db.flush()
     return changes
 

@@ -64,6 +64,7 @@ class CodingSnapshot:
     memo: str | None
     position: int
     exemplar: bool = False
+    coder: str | None = None  # as stored: None is the researcher
 
 
 @dataclass(frozen=True)
@@ -336,7 +337,9 @@ def delete_entry(db: Session, entry_id: EntryId) -> Deleted:
         updated_at=entry.updated_at,
         position=entry.position,
         codings=tuple(
-            CodingSnapshot(c.id, c.theme_id, c.start, c.end, c.memo, c.position, c.exemplar)
+            CodingSnapshot(
+                c.id, c.theme_id, c.start, c.end, c.memo, c.position, c.exemplar, c.coder
+            )
             for c in entry.codings
         ),
     )
@@ -385,6 +388,7 @@ def restore_entry(db: Session, snapshot: EntrySnapshot) -> Created:
                     memo=coding.memo,
                     position=coding.position,
                     exemplar=coding.exemplar,
+                    coder=coding.coder,
                 )
             )
     db.flush()

@@ -142,6 +142,10 @@ class EntryRecord:
     safeguarding_flagged_at: dt.datetime | None = None
     safeguarding_action: str | None = None
     position: int = 0
+    # A merge conflict copy: the ref of the entry it is another copy's version of, and
+    # which copy it came from (services/merge.py).
+    conflict_of_ref: str | None = None
+    conflict_from: str | None = None
 
     @property
     def flagged(self) -> bool:
@@ -270,6 +274,8 @@ def record_of(entry: m.Entry) -> EntryRecord:
         safeguarding_flagged_at=entry.safeguarding_flagged_at,
         safeguarding_action=entry.safeguarding_action,
         position=entry.position,
+        conflict_of_ref=entry.conflict_of.ref if entry.conflict_of is not None else None,
+        conflict_from=entry.conflict_from,
     )
 
 

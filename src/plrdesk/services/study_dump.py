@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from plrdesk.domain import models as m
 from plrdesk.interchange.errors import Loc, json_path
+from plrdesk.services.merge_dump import conflict_marker
 
 JsonObject = dict[str, Any]
 
@@ -160,6 +161,7 @@ def dump_document(db: Session) -> JsonObject:
                 "end": c.end,
                 "memo": c.memo,
                 "exemplar": c.exemplar,
+                "coder": c.coder,  # absent: the study's researcher
             },
             "entry",
             "theme",
@@ -285,6 +287,7 @@ def _entry(e: m.Entry) -> JsonObject:
             "at": moment(e.at) if e.at else None,
             "safeguarding": safeguarding,
             "follow_up": e.follow_up,
+            "conflict": conflict_marker(e),  # a merge conflict copy (services/merge_dump.py)
         },
         "ref",
         *(("show_of_hands",) if e.show_of_hands is not None else ()),

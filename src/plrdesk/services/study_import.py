@@ -40,6 +40,7 @@ from plrdesk.interchange.schema import (
 )
 from plrdesk.services import audit, note_texts, study_forms
 from plrdesk.services.changes import Changes, Table
+from plrdesk.services.merge_dump import check_conflicts, restore_conflicts
 from plrdesk.services.progress import NO_PROGRESS, Progress
 from plrdesk.storage.search import optimise_search_index
 
@@ -115,8 +116,10 @@ def import_document(
         )
     catalog = study_forms.catalog_for(db, forms)
     references.check(doc, known_records(db), merge=merge, source=source, forms=catalog)
+    check_conflicts(db, doc, source=source)
     with db.no_autoflush:  # one flush at the end, not one per ref lookup
         changes = _Writer(db, merge=merge, progress=progress).write(doc, study)
+    restore_conflicts(db, doc)
     study_forms.store_used_forms(db, catalog)
     # Merge the full-text index's new segments now, once, rather than inside the first
     # edits after the import (which would then take tens of milliseconds each).
@@ -389,10 +392,15 @@ class _Writer:
         rows = []
         for item in items:
             entry, theme = entries[item.entry], themes[item.theme]
+            coder = " ".join((item.coder or "").split()) or None  # None: the researcher
             if not entry.new:
                 same = self.db.scalars(
                     select(m.Coding).filter_by(
-                        entry_id=entry.id, theme_id=theme.id, start=item.start, end=item.end
+                        entry_id=entry.id,
+                        theme_id=theme.id,
+                        start=item.start,
+                        end=item.end,
+                        coder=coder,  # another coder's coding of the same span is another
                     )
                 ).first()
                 if same is None and item.start is not None and item.end is not None:
@@ -417,6 +425,7 @@ class _Writer:
                     "end": item.end,
                     "memo": item.memo,
                     "exemplar": item.exemplar,
+                    "coder": coder,
                     "position": position,
                 }
             )

@@ -96,8 +96,10 @@ def merge_themes(db: Session, source_id: uuid.UUID, target_id: uuid.UUID) -> Mer
             )
     snapshot = tree.snapshot(source.id)
 
-    kept: dict[tuple[uuid.UUID, int | None, int | None], m.Coding] = {
-        (c.entry_id, c.start, c.end): c
+    # One coding per passage and coder: two coders' codings of the same words stay two
+    # (inter-coder agreement compares them).
+    kept: dict[tuple[uuid.UUID, int | None, int | None, str | None], m.Coding] = {
+        (c.entry_id, c.start, c.end, c.coder): c
         for c in db.scalars(
             select(m.Coding).where(m.Coding.theme_id == target.id).order_by(m.Coding.position)
         )
@@ -108,7 +110,7 @@ def merge_themes(db: Session, source_id: uuid.UUID, target_id: uuid.UUID) -> Mer
     for coding in db.scalars(
         select(m.Coding).where(m.Coding.theme_id == source.id).order_by(m.Coding.position)
     ).all():
-        key = (coding.entry_id, coding.start, coding.end)
+        key = (coding.entry_id, coding.start, coding.end, coding.coder)
         same = kept.get(key)
         if same is None:
             coding.theme_id = target.id
@@ -126,6 +128,7 @@ def merge_themes(db: Session, source_id: uuid.UUID, target_id: uuid.UUID) -> Mer
                     coding.memo,
                     coding.exemplar,
                     coding.position,
+                    coding.coder,
                 ),
                 CodingId(same.id),
                 same.memo,
@@ -200,6 +203,7 @@ def unmerge(db: Session, record: MergeRecord) -> Changes:
                 memo=snap.memo,
                 exemplar=snap.exemplar,
                 position=snap.position,
+                coder=snap.coder,
             )
         )
         changes.add(Table.CODING, snap.id)

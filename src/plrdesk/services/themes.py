@@ -181,6 +181,7 @@ class CodingSnapshot:
     memo: str | None
     exemplar: bool
     position: int
+    coder: str | None = None  # as stored: None is the study's researcher
 
 
 @dataclass(kw_only=True)

@@ -131,6 +131,10 @@ class MainWindow(QMainWindow):
         self.backup_action = action("&Study", "&Back up…", self.back_up, "Ctrl+Shift+B")
         action("&Study", "&Import study data…", lambda: import_study_data(self, self.ctx), "Ctrl+I")
         action("&Study", "Prepare &export…", lambda: prepare_export(self, self.ctx), "Ctrl+E")
+        self.coding_copy_action = action(
+            "&Study", "Coding cop&y for a second coder…", self._open_coding_copy
+        )
+        self.merge_action = action("&Study", "&Merge another copy…", self._open_merge)
         self.lock_action = action("&Study", "&Lock", self.sig_lock_requested.emit, "Ctrl+L")
         action(
             "&Study",
@@ -159,9 +163,30 @@ class MainWindow(QMainWindow):
         ):
             action("&View", title, partial(self.tabs.setCurrentWidget, page), f"Ctrl+{number}")
         action("&View", "&Find in notes", self._focus_search, QKeySequence.StandardKey.Find)
+        self.agreement_action = action(
+            "&View", "Coder a&greement…", self._open_agreement, "Ctrl+Shift+G"
+        )
         self.help = HelpMenu(self, self.menuBar(), lambda: self.runner.path)
 
     # -- navigation ------------------------------------------------------------------------
+
+    def _open_coding_copy(self) -> None:
+        """Study > Coding copy for a second coder…: a blind copy (issue 14 §3)."""
+        from plrdesk.ui.coding_copy_dialog import open_coding_copy
+
+        open_coding_copy(self, self.ctx)
+
+    def _open_merge(self) -> None:
+        """Study > Merge another copy…: another laptop's copy, a backup, a coding copy."""
+        from plrdesk.ui.merge_dialog import open_merge
+
+        open_merge(self, self.ctx)
+
+    def _open_agreement(self) -> None:
+        """View > Coder agreement…: two coders compared, theme by theme (issue 14)."""
+        from plrdesk.ui.analysis.agreement_view import open_agreement
+
+        open_agreement(self.ctx, self, self._show_entry)
 
     def _focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.search)

@@ -39,11 +39,12 @@ from plrdesk.services.quote_bank import (
     ThemeQuotes,
     count_rows,
     filter_rows,
-    load_quote_bank,
     set_exemplar,
 )
-from plrdesk.ui.analysis.quote_filters import filter_choices, refill
+from plrdesk.services.quote_coders import CodedQuotes, load_quotes_with_coders
+from plrdesk.ui.analysis.quote_filters import coder_choices, filter_choices, keep_coder, refill
 from plrdesk.ui.analysis.quote_model import (
+    CODER,
     PASSAGE,
     QuoteTableModel,
     RowRole,
@@ -122,6 +123,7 @@ class QuoteBankView(QWidget):
         self._ctx = ctx
         self._theme: uuid.UUID | None = None
         self._all: list[QuoteRow] = []
+        self._coders: dict[uuid.UUID, str] = {}  # coding id -> who coded it
         self._entries: set[uuid.UUID] = set()
         self._loads = 0  # the newest load's number; older results are dropped
         # Ticks shown since the newest load was queued: it ran before their saves, and
@@ -139,6 +141,7 @@ class QuoteBankView(QWidget):
         self.session_filter = self._combo("Session kind")
         self.question_filter = self._combo("Question")
         self.attribute_filter = self._combo("Attribute")
+        self.coder_filter = self._combo("Coder")
         self.question_filter.setMinimumContentsLength(24)
         self.question_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -153,6 +156,7 @@ class QuoteBankView(QWidget):
             "Space ticks a passage as usable as a quote; Enter opens it in its session."
         )
         set_up_passage_table(self.table, self.model)
+        self.table.setColumnHidden(CODER, False)
         self.table.activated.connect(self._open)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
 
@@ -184,6 +188,7 @@ class QuoteBankView(QWidget):
             ("Session &kind:", self.session_filter),
             ("Q&uestion:", self.question_filter),
             ("Attri&bute:", self.attribute_filter),
+            ("Coded b&y:", self.coder_filter),
         ):
             buddy = QLabel(label)
             buddy.setBuddy(combo)
@@ -233,12 +238,13 @@ class QuoteBankView(QWidget):
         self._ticked = {}
         ticket = self._loads
         self._ctx.runner.run(
-            read(load_quote_bank, self._ctx.forms, self._theme),
+            read(load_quotes_with_coders, self._ctx.forms, self._theme),
             lambda loaded: self._loaded(ticket, loaded),
             self._load_failed,
         )
 
-    def _loaded(self, ticket: int, loaded: ThemeQuotes) -> None:
+    def _loaded(self, ticket: int, coded: CodedQuotes) -> None:
+        loaded: ThemeQuotes = coded.quotes
         if ticket != self._loads or loaded.theme_id != self._theme:
             return  # a newer load is on its way
         if loaded.name is None:
@@ -252,6 +258,7 @@ class QuoteBankView(QWidget):
             for row in loaded.rows
         ]
         self._entries = {row.entry_id for row in loaded.rows}
+        self._coders = coded.coders
         self._fill_filters()
         self._apply_filters()
         self.sig_rows_loaded.emit()
@@ -269,8 +276,10 @@ class QuoteBankView(QWidget):
 
     def _apply_filters(self) -> None:
         keep = self.current_row()
-        shown = filter_rows(self._all, self.filters())
-        self.model.set_rows(shown)
+        shown = keep_coder(
+            filter_rows(self._all, self.filters()), self._coders, self.coder_filter.currentData()
+        )
+        self.model.set_rows(shown, self._coders)
         count = str(count_rows(shown))
         if len(shown) != len(self._all):
             count += f" · {len(self._all)} before filtering"
@@ -295,6 +304,7 @@ class QuoteBankView(QWidget):
             refill(self.session_filter, "Any session", offered.sessions)
             refill(self.question_filter, "Any question", offered.questions)
             refill(self.attribute_filter, "Any attribute", offered.attributes)
+            refill(self.coder_filter, "Any coder", coder_choices(self._coders.values()))
         finally:
             self._filling = False
 

@@ -1,15 +1,17 @@
 """What the quote bank's filters offer: from the rows loaded, each kind of participant,
-session, question and attribute present, in a reader's order."""
+session, question, attribute and coder present, in a reader's order."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
+from plrdesk.services.coders import coder_key
 from plrdesk.services.quote_bank import KIND_WORD, QuoteRow, attribute_label, attribute_text
 from plrdesk.ui.analysis.quote_model import question_text, session_kind_label
 
@@ -50,6 +52,23 @@ def filter_choices(rows: Sequence[QuoteRow]) -> FilterChoices:
         questions=[(_short(text), key, f"{key[1]}: {text}") for key, text in questions.items()],
         attributes=[(f"{attribute_label(n)} = {v}", (n, v), None) for n, v in attributes],
     )
+
+
+def coder_choices(names: Iterable[str]) -> list[Choice]:
+    """Each coder once (as `coders.coder_key` tells them apart), in alphabetical order."""
+    spelling: dict[str, str] = {}
+    for name in names:
+        spelling.setdefault(coder_key(name), name)
+    return [(spelling[key], key, None) for key in sorted(spelling)]
+
+
+def keep_coder(
+    rows: Sequence[QuoteRow], coders: Mapping[uuid.UUID, str], key: str | None
+) -> list[QuoteRow]:
+    """The rows coded by the coder `key` (None: every row)."""
+    if key is None:
+        return list(rows)
+    return [row for row in rows if coder_key(coders.get(row.coding_id, "")) == key]
 
 
 def refill(combo: QComboBox, any_text: str, items: list[Choice]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -42,8 +42,8 @@ from plrdesk.services.quote_bank import QuoteRow
 
 Index = QModelIndex | QPersistentModelIndex
 
-EXEMPLAR, PASSAGE, WHO, QUESTION, STATUS = range(5)
-HEADERS = ("Quote", "Passage in its context", "Who, where", "Question", "Status")
+EXEMPLAR, PASSAGE, WHO, QUESTION, STATUS, CODER = range(6)
+HEADERS = ("Quote", "Passage in its context", "Who, where", "Question", "Status", "Coded by")
 
 RowRole = Qt.ItemDataRole.UserRole + 1
 """The QuoteRow of any cell."""
@@ -128,11 +128,20 @@ class QuoteTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[QuoteRow] = []
+        self._coders: Mapping[uuid.UUID, str] = {}
 
-    def set_rows(self, rows: Sequence[QuoteRow]) -> None:
+    def set_rows(
+        self, rows: Sequence[QuoteRow], coders: Mapping[uuid.UUID, str] | None = None
+    ) -> None:
+        """Show these rows; `coders` names each coding's coder (kept when not given)."""
         self.beginResetModel()
         self._rows = list(rows)
+        if coders is not None:
+            self._coders = dict(coders)
         self.endResetModel()
+
+    def coder(self, row: QuoteRow) -> str:
+        return self._coders.get(row.coding_id, "")
 
     def rows(self) -> list[QuoteRow]:
         return list(self._rows)
@@ -228,6 +237,8 @@ class QuoteTableModel(QAbstractTableModel):
             return question_text(row)
         if column == STATUS:
             return row.status
+        if column == CODER:
+            return self.coder(row)
         return ""
 
     def _tooltip(self, row: QuoteRow, column: int) -> str | None:
@@ -353,6 +364,8 @@ def set_up_passage_table(table: QTableView, model: QuoteTableModel) -> None:
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setSectionResizeMode(EXEMPLAR, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(PASSAGE, QHeaderView.ResizeMode.Stretch)
-    for column, width in ((WHO, 215), (QUESTION, 150), (STATUS, 130)):
+    for column, width in ((WHO, 215), (QUESTION, 150), (STATUS, 130), (CODER, 120)):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(column, width)
+    # Only the quote bank knows who coded each row (it shows the column itself).
+    table.setColumnHidden(CODER, True)

@@ -266,6 +266,9 @@ class EntryEditor(QFrame):
             marks.append("<b>Follow-up question</b>")
         if verbatim:
             marks.append(f"<span style='color:{QUOTE_BLUE}'><b>❝ Quote</b></span>")
+        if record is not None and record.conflict_of_ref is not None:
+            source = html.escape(record.conflict_from or "another copy")
+            marks.append(f"<b>Conflict copy</b> of {html.escape(record.conflict_of_ref)}, {source}")
         self.marker.setText(" · ".join(marks))
         self.marker.setVisible(bool(marks))
         meta = []
@@ -302,6 +305,8 @@ class EntryEditor(QFrame):
             described.append("marked as a quote")
         if record is not None and record.flagged:
             described.append("flagged for safeguarding: " + (record.safeguarding_action or ""))
+        if record is not None and record.conflict_of_ref is not None:
+            described.append(f"a merge conflict copy of {record.conflict_of_ref}")
         return "; ".join(described)
 
     def accessible_name(self) -> str:

@@ -90,14 +90,16 @@ def extra_selections(
 
 
 def coding_tooltip(codings: Sequence[LiveCoding]) -> str:
-    """Rich text: each theme in its colour, with its memo, the whole-note ones marked."""
+    """Rich text: each theme in its colour, with its coder and memo, the whole-note ones
+    marked."""
     lines = []
     for coding in codings:
         view = coding.view
         swatch = theme_colour(view.colour).name()
         where = " <i>(whole note)</i>" if coding.span is None else ""
         name = html.escape(view.theme_name, quote=False)
-        line = f"<nobr><span style='color:{swatch}'>■</span> <b>{name}</b>{where}</nobr>"
+        by = f" · by {html.escape(view.coder, quote=False)}" if view.coder else ""
+        line = f"<nobr><span style='color:{swatch}'>■</span> <b>{name}</b>{where}{by}</nobr>"
         if view.memo:
             memo = html.escape(view.memo, quote=False).replace("\n", "<br>")
             line += f"<div style='margin-left:14px'>{memo}</div>"

@@ -34,6 +34,7 @@ from plrdesk.domain.ids import EntryId
 from plrdesk.forms.schema import FormDefinition
 from plrdesk.services.changes import Changes, Table
 from plrdesk.services.entries import session_ref_of_entry
+from plrdesk.services.merge_file import MergedChanges
 from plrdesk.services.sessions import (
     NotesGate,
     SessionDetail,
@@ -268,6 +269,12 @@ class SessionsPage(QWidget):
             self.refresh_list()
         if changes.touches(Table.CONSENT, Table.PARTICIPANT):
             self._refresh_consents()
+        if isinstance(changes, MergedChanges):
+            # A merge may have rewritten, added or removed notes of any session: load the
+            # open ones afresh, so no editor saves its old text over the merged one.
+            for session_id in list(self.docs):
+                self._forget(session_id)
+            return
         removed = changes.removed_ids(Table.ENTRY)
         if not removed:
             return
